@@ -1,0 +1,283 @@
+package kernelext_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/speedup-go/speedup/kernelext"
+)
+
+// Tasks run by worker processes must exist before the tests run: the test binary is the
+// program the workers re-execute.
+var (
+	square = kernelext.NewTask("square", func(ctx context.Context, x int) (int, error) {
+		return x * x, nil
+	})
+	// picky fails on multiples of 5 and panics on 7.
+	picky = kernelext.NewTask("picky", func(ctx context.Context, x int) (int, error) {
+		switch {
+		case x == 7:
+			panic("seven is unlucky")
+		case x%5 == 0:
+			return 0, fmt.Errorf("%d is a multiple of 5", x)
+		}
+		return -x, nil
+	})
+	// crashy kills its worker on 3 and 8.
+	crashy = kernelext.NewTask("crashy", func(ctx context.Context, x int) (int, error) {
+		if x == 3 || x == 8 {
+			fmt.Fprintln(os.Stderr, "crashy: giving up on", x)
+			os.Exit(3)
+		}
+		return x + 100, nil
+	})
+	// sleepy sleeps its input in milliseconds, cancellable, and reports its worker.
+	sleepy = kernelext.NewTask("sleepy", func(ctx context.Context, ms int) (kernelext.Worker, error) {
+		select {
+		case <-time.After(time.Duration(ms) * time.Millisecond):
+			return kernelext.WorkerOf(ctx), nil
+		case <-ctx.Done():
+			return kernelext.Worker{}, fmt.Errorf("sleeping %d ms: %w", ms, ctx.Err())
+		}
+	})
+	// burn spends its input in milliseconds of CPU.
+	burn = kernelext.NewTask("burn", func(ctx context.Context, ms int) (uint64, error) {
+		var x uint64 = 1
+		for deadline := time.Now().Add(time.Duration(ms) * time.Millisecond); time.Now().Before(deadline); {
+			for range 1000 {
+				x = x*6364136223846793005 + 1442695040888963407
+			}
+		}
+		return x, nil
+	})
+)
+
+var strategies = []kernelext.Strategy{kernelext.Sequential(), kernelext.Goroutines(3), kernelext.Processes(2)}
+
+func ints(n int) []int {
+	out := make([]int, n)
+	for i := range out {
+		out[i] = i + 1
+	}
+	return out
+}
+
+func TestMapKeepsInputOrder(t *testing.T) {
+	for _, s := range strategies {
+		t.Run(s.String(), func(t *testing.T) {
+			run, err := kernelext.Map(context.Background(), s, square, ints(50))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, v := range run.Values() {
+				if want := (i + 1) * (i + 1); v != want {
+					t.Fatalf("result %d = %d, want %d", i, v, want)
+				}
+			}
+			if run.Failed() != 0 || run.Err() != nil {
+				t.Fatalf("failed = %d, err = %v", run.Failed(), run.Err())
+			}
+			if run.Wall <= 0 {
+				t.Errorf("wall time %v", run.Wall)
+			}
+		})
+	}
+}
+
+func TestMapSpansShowWhereTasksRan(t *testing.T) {
+	for _, s := range strategies {
+		t.Run(s.String(), func(t *testing.T) {
+			run, err := kernelext.Map(context.Background(), s, sleepy, []int{5, 5, 5, 5, 5, 5})
+			if err != nil {
+				t.Fatal(err)
+			}
+			pids := map[int]bool{}
+			for i, r := range run.Results {
+				sp := r.Span
+				if sp.Index != i || sp.End < sp.Start || sp.Duration() < 4*time.Millisecond || sp.End > run.Wall {
+					t.Errorf("span %d = %+v (run took %v)", i, sp, run.Wall)
+				}
+				if r.Value != sp.Worker {
+					t.Errorf("task %d says it ran on %v, its span says %v", i, r.Value, sp.Worker)
+				}
+				if sp.Worker.ID < 0 || sp.Worker.ID > s.Size() || (s.Kind == kernelext.KindSequential) != (sp.Worker.ID == 0) {
+					t.Errorf("task %d ran on worker %d of %v", i, sp.Worker.ID, s)
+				}
+				pids[sp.Worker.PID] = true
+			}
+			inProcess := pids[os.Getpid()] && len(pids) == 1
+			if inProcess == (s.Kind == kernelext.KindProcesses) {
+				t.Errorf("%v ran in pids %v (test pid %d)", s, pids, os.Getpid())
+			}
+		})
+	}
+}
+
+func TestMapFailedTasksDoNotLoseTheOthers(t *testing.T) {
+	for _, s := range strategies {
+		t.Run(s.String(), func(t *testing.T) {
+			run, err := kernelext.Map(context.Background(), s, picky, ints(12))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, r := range run.Results {
+				x := i + 1
+				var te *kernelext.TaskError
+				var pe *kernelext.PanicError
+				switch {
+				case x == 7:
+					if !errors.As(r.Err, &pe) || pe.Value != "seven is unlucky" || !strings.Contains(pe.Stack, "kernelext_test") {
+						t.Errorf("task %d: want a panic error with stack, got %v", i, r.Err)
+					}
+				case x%5 == 0:
+					if !errors.As(r.Err, &te) || te.Index != i || !strings.Contains(r.Err.Error(), fmt.Sprintf("%d is a multiple of 5", x)) {
+						t.Errorf("task %d: err = %v", i, r.Err)
+					}
+				default:
+					if r.Err != nil || r.Value != -x {
+						t.Errorf("task %d = %d, %v; want %d", i, r.Value, r.Err, -x)
+					}
+				}
+			}
+			if run.Failed() != 3 {
+				t.Errorf("failed = %d, want 3", run.Failed())
+			}
+			if msg := run.Err().Error(); !strings.Contains(msg, "picky: task 4") || !strings.Contains(msg, "panic: seven") {
+				t.Errorf("run error %q does not say which tasks failed", msg)
+			}
+		})
+	}
+}
+
+func TestGoroutinePoolIsBounded(t *testing.T) {
+	var running, peak atomic.Int32
+	gate := kernelext.NewTask("gate", func(ctx context.Context, _ int) (int, error) {
+		n := running.Add(1)
+		defer running.Add(-1)
+		for {
+			p := peak.Load()
+			if n <= p || peak.CompareAndSwap(p, n) {
+				break
+			}
+		}
+		time.Sleep(2 * time.Millisecond)
+		return 0, nil
+	})
+	for _, n := range []int{1, 3, 8} {
+		peak.Store(0)
+		if _, err := kernelext.Map(context.Background(), kernelext.Goroutines(n), gate, ints(40)); err != nil {
+			t.Fatal(err)
+		}
+		if p := peak.Load(); p > int32(n) || p < 1 {
+			t.Errorf("Goroutines(%d): %d tasks ran at once", n, p)
+		}
+	}
+}
+
+func TestCrashedWorkerFailsOnlyItsTask(t *testing.T) {
+	run, err := kernelext.Map(context.Background(), kernelext.Processes(2), crashy, ints(10))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pids := map[int]bool{}
+	for i, r := range run.Results {
+		x := i + 1
+		pids[r.Span.Worker.PID] = true
+		if x == 3 || x == 8 {
+			var ce *kernelext.CrashError
+			if !errors.As(r.Err, &ce) || ce.Status != "exit status 3" || !strings.Contains(ce.Stderr, "giving up on") {
+				t.Errorf("task %d: want a crash error with the worker's last words, got %v", i, r.Err)
+			}
+			continue
+		}
+		if r.Err != nil || r.Value != x+100 {
+			t.Errorf("task %d = %d, %v", i, r.Value, r.Err)
+		}
+	}
+	// Two crashes each cost a worker: at least 3 processes served the run.
+	if len(pids) < 3 {
+		t.Errorf("workers %v: crashed workers were not replaced", pids)
+	}
+}
+
+func TestCancelKeepsFinishedResults(t *testing.T) {
+	for _, s := range strategies {
+		t.Run(s.String(), func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+			defer cancel()
+			inputs := []int{10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 5000, 5000, 5000, 5000}
+			start := time.Now()
+			run, err := kernelext.Map(ctx, s, sleepy, inputs)
+			if took := time.Since(start); took > 4*time.Second {
+				t.Errorf("cancelled run took %v", took)
+			}
+			if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "stopped after") {
+				t.Fatalf("err = %v, want a deadline error saying how far it got", err)
+			}
+			for i, r := range run.Results {
+				if inputs[i] == 10 && r.Err != nil {
+					t.Errorf("short task %d failed: %v", i, r.Err)
+				}
+				if inputs[i] == 5000 && !errors.Is(r.Err, context.DeadlineExceeded) {
+					t.Errorf("long task %d: err = %v, want deadline exceeded", i, r.Err)
+				}
+			}
+		})
+	}
+}
+
+func TestCPUTimeCountsWorkerProcesses(t *testing.T) {
+	run, err := kernelext.Map(context.Background(), kernelext.Processes(2), burn, []int{40, 40, 40, 40})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 160 ms of CPU ran in the workers; the parent mostly waited.
+	if run.CPU < 120*time.Millisecond {
+		t.Errorf("CPU time %v does not include the workers' 160 ms", run.CPU)
+	}
+}
+
+func TestTaskNotInWorkerIsAClearError(t *testing.T) {
+	late := kernelext.NewTask("late", kernelext.Func(func(x int) int { return x }))
+	run, err := kernelext.Map(context.Background(), kernelext.Processes(2), late, ints(4))
+	if err == nil || !strings.Contains(err.Error(), "package level") {
+		t.Fatalf("err = %v, want advice to create the task at package level", err)
+	}
+	if run.Failed() != 4 {
+		t.Errorf("failed = %d, want all 4", run.Failed())
+	}
+}
+
+func TestDuplicateTaskNamePanics(t *testing.T) {
+	defer func() {
+		if p := recover(); p == nil || !strings.Contains(fmt.Sprint(p), `"square" already exists`) {
+			t.Errorf("recover() = %v", p)
+		}
+	}()
+	kernelext.NewTask("square", kernelext.Func(func(x int) int { return x }))
+}
+
+func TestStrategyNames(t *testing.T) {
+	for _, tc := range []struct {
+		s    kernelext.Strategy
+		want string
+	}{
+		{kernelext.Sequential(), "sequential"},
+		{kernelext.Strategy{}, "sequential"},
+		{kernelext.Goroutines(40), "goroutines×40"},
+		{kernelext.Processes(3), "processes×3"},
+	} {
+		if got := tc.s.String(); got != tc.want {
+			t.Errorf("%#v.String() = %q, want %q", tc.s, got, tc.want)
+		}
+	}
+	if kernelext.Goroutines(0).Size() < 1 || kernelext.Processes(-1).Size() < 1 {
+		t.Error("default pool sizes must be at least 1")
+	}
+}

@@ -1,0 +1,77 @@
+package kernelext
+
+import (
+	"fmt"
+	"slices"
+	"time"
+)
+
+// Durations are repeated measurements of one thing.
+type Durations []time.Duration
+
+// Median is the middle measurement (the mean of the two middle ones for an even count),
+// 0 for none.
+func (d Durations) Median() time.Duration {
+	if len(d) == 0 {
+		return 0
+	}
+	s := slices.Clone(d)
+	slices.Sort(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+// Min is the fastest measurement, 0 for none.
+func (d Durations) Min() time.Duration {
+	if len(d) == 0 {
+		return 0
+	}
+	return slices.Min(d)
+}
+
+// Max is the slowest measurement, 0 for none.
+func (d Durations) Max() time.Duration {
+	if len(d) == 0 {
+		return 0
+	}
+	return slices.Max(d)
+}
+
+// Seconds converts the measurements to seconds, for charts.
+func (d Durations) Seconds() []float64 {
+	out := make([]float64, len(d))
+	for i, v := range d {
+		out[i] = v.Seconds()
+	}
+	return out
+}
+
+// String is "1.23 s (1.20–1.31 s, 3 runs)".
+func (d Durations) String() string {
+	switch len(d) {
+	case 0:
+		return "no runs"
+	case 1:
+		return formatDuration(d[0])
+	}
+	return fmt.Sprintf("%s (%s–%s, %d runs)", formatDuration(d.Median()), formatDuration(d.Min()), formatDuration(d.Max()), len(d))
+}
+
+// formatDuration prints a duration with three significant digits in a fitting unit.
+func formatDuration(d time.Duration) string {
+	switch s := d.Seconds(); {
+	case d == 0:
+		return "0 s"
+	case s >= 100:
+		return fmt.Sprintf("%.0f s", s)
+	case s >= 1:
+		return fmt.Sprintf("%.3g s", s)
+	case s >= 1e-3:
+		return fmt.Sprintf("%.3g ms", s*1e3)
+	case s >= 1e-6:
+		return fmt.Sprintf("%.3g µs", s*1e6)
+	}
+	return fmt.Sprintf("%d ns", d.Nanoseconds())
+}

@@ -1,0 +1,74 @@
+package kernelext
+
+import (
+	"fmt"
+	"runtime"
+)
+
+// Kind says how a [Strategy] runs tasks.
+type Kind int
+
+const (
+	// KindSequential runs the tasks one after the other on the calling goroutine.
+	KindSequential Kind = iota
+	// KindGoroutines runs the tasks on a fixed number of goroutines in this process.
+	KindGoroutines
+	// KindProcesses runs the tasks on a fixed number of worker processes.
+	KindProcesses
+)
+
+// String names the kind as the notebooks do.
+func (k Kind) String() string {
+	switch k {
+	case KindSequential:
+		return "sequential"
+	case KindGoroutines:
+		return "goroutines"
+	case KindProcesses:
+		return "processes"
+	}
+	return fmt.Sprintf("Kind(%d)", int(k))
+}
+
+// Strategy is a way to run a job: sequentially, on a goroutine pool or on a process pool.
+// The zero value is [Sequential].
+type Strategy struct {
+	Kind Kind
+	// Workers is the pool size; 0 means the default of the kind: 1 for sequential,
+	// GOMAXPROCS for goroutines, the number of CPUs for processes.
+	Workers int
+}
+
+// Sequential runs tasks one after the other, the talk's for loop.
+func Sequential() Strategy { return Strategy{Kind: KindSequential, Workers: 1} }
+
+// Goroutines runs tasks on n goroutines, the counterpart of ThreadPoolExecutor(n).
+// n <= 0 means GOMAXPROCS.
+func Goroutines(n int) Strategy { return Strategy{Kind: KindGoroutines, Workers: max(n, 0)} }
+
+// Processes runs tasks on n worker processes, the counterpart of ProcessPoolExecutor(n).
+// n <= 0 means the number of CPUs. See the package documentation for what a task needs to
+// run in a worker process.
+func Processes(n int) Strategy { return Strategy{Kind: KindProcesses, Workers: max(n, 0)} }
+
+// Size is the number of workers the strategy runs with, defaults resolved.
+func (s Strategy) Size() int {
+	switch {
+	case s.Kind == KindSequential:
+		return 1
+	case s.Workers > 0:
+		return s.Workers
+	case s.Kind == KindGoroutines:
+		return runtime.GOMAXPROCS(0)
+	default:
+		return runtime.NumCPU()
+	}
+}
+
+// String is the label used in tables and charts, e.g. "goroutines×4".
+func (s Strategy) String() string {
+	if s.Kind == KindSequential {
+		return "sequential"
+	}
+	return fmt.Sprintf("%s×%d", s.Kind, s.Size())
+}

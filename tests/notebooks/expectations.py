@@ -1,0 +1,103 @@
+"""Per-notebook checks, on top of the generic ones every notebook gets (no errors, a chart,
+offline HTML, size, time).
+
+CHECKS maps a notebook's file name to a function that receives the executed notebook (an
+nbformat NotebookNode) and asserts on what it printed. A notebook without an entry still gets
+the generic checks. Helpers:
+
+  all_text(nb)            stdout + text/plain + text/html of every code cell, concatenated
+  find_line(nb, regex)    the first line of all_text(nb) matching regex (re.Match), or None
+  require_line(nb, regex) like find_line, but fails with a clear message when nothing matches
+
+Example:
+
+    def check_toast(nb):
+        m = require_line(nb, r"4 toasters: .* ([\\d.]+)x")
+        assert float(m.group(1)) > 3, f"4 toasters should be ~4x faster, got {m.group(0)!r}"
+
+    CHECKS = {"01_toast_and_coffee.ipynb": check_toast}
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Callable
+
+from nbrun import _text, code_cells, strip_ansi
+
+
+def all_text(nb) -> str:
+    """stdout + text/plain + text/html of every code cell, in order, ANSI codes removed."""
+    parts: list[str] = []
+    for _, cell in code_cells(nb):
+        for o in cell.get("outputs", []):
+            if o.output_type == "stream" and o.get("name") == "stdout":
+                parts.append(_text(o.get("text")))
+            elif o.output_type in ("display_data", "execute_result"):
+                for mime in ("text/plain", "text/html"):
+                    if mime in o.get("data", {}):
+                        parts.append(_text(o.data[mime]) + "\n")
+    return strip_ansi("".join(parts))
+
+
+def find_line(nb, regex: str | re.Pattern, flags: int = 0) -> re.Match | None:
+    """The first line of all_text(nb) that regex matches (re.search), or None."""
+    pattern = re.compile(regex, flags) if isinstance(regex, str) else regex
+    for line in all_text(nb).splitlines():
+        m = pattern.search(line)
+        if m:
+            return m
+    return None
+
+
+def require_line(nb, regex: str | re.Pattern, flags: int = 0) -> re.Match:
+    """find_line, but an AssertionError naming the pattern when no line matches."""
+    m = find_line(nb, regex, flags)
+    assert m is not None, f"no output line matches {getattr(regex, 'pattern', regex)!r}"
+    return m
+
+
+# --- the per-notebook checks ------------------------------------------------------------------
+
+
+def chart_kinds(nb) -> list[str]:
+    """The data-kind of every chart in the notebook's outputs, in order."""
+    return re.findall(r'class="speedup-chart"[^>]*? data-kind="(\w+)"', all_text(nb))
+
+
+def number(nb, regex: str) -> float:
+    """The first group of the first line matching regex, as a float."""
+    return float(require_line(nb, regex).group(1))
+
+
+def check_toast_and_coffee(nb):
+    text = all_text(nb)
+    # One toaster or four: the talk's 200 and 50 minutes, measured (sleeps only overshoot).
+    one = number(nb, r"^1 toaster:\s+([\d.]+) talk minutes")
+    assert 200 <= one < 260, f"one toaster should take ~200 talk minutes, took {one}"
+    speedup = number(nb, r"^toaster speedup: ([\d.]+)x")
+    assert 2.5 < speedup <= 4.05, f"4 toasters should be ~4x faster than one, got {speedup}x"
+    require_line(nb, r"^toast one slice: 2\d\.\d ms per loop")
+    # Breakfast: 9 minutes synchronous, 5 asynchronous.
+    sync = number(nb, r"^synchronous breakfast:\s+([\d.]+) talk minutes")
+    async_ = number(nb, r"^asynchronous breakfast:\s+([\d.]+) talk minutes")
+    assert 9 <= sync < 11 and 5 <= async_ < 7, f"breakfast took {sync} / {async_} minutes, want ~9 / ~5"
+    # The three strategies, all tasks done, in the table.
+    for row in ("sequential", "goroutines×4", "processes×4"):
+        assert f"<td>{row}</td>" in text, f"the toast comparison has no {row} row"
+    assert "<td>0/100</td>" in text and "<td>0/40</td>" in text, "a comparison lost tasks"
+    # A failing task fails alone, with the reason.
+    require_line(nb, r"^19 of 20 slices toasted$")
+    require_line(nb, r"unlucky toaster: task 12 on worker \d+ \(pid \d+\): slice 13 caught fire")
+    # Amdahl's law recovered from measured runs: 20 % serial by construction.
+    serial = number(nb, r"^serial fraction: fitted ([\d.]+)%, by construction 20.0%")
+    assert 12 <= serial <= 30, f"fitted serial fraction {serial}% is far from the 20% built in"
+    kinds = chart_kinds(nb)
+    for kind in ("bars", "timeline", "times", "speedup", "lines", "scaling"):
+        assert kind in kinds, f"no {kind} chart among {kinds}"
+    assert len(kinds) >= 10, f"only {len(kinds)} charts: {kinds}"
+
+
+CHECKS: dict[str, Callable] = {
+    "01_toast_and_coffee.ipynb": check_toast_and_coffee,
+}
