@@ -582,3 +582,16 @@ func checkHTML(t *testing.T, s string, doc bool) {
 		}
 	}
 }
+
+func TestTimelineInNamesItsUnit(t *testing.T) {
+	c := TimelineIn("breakfast", "talk minutes", []Span{{Lane: "toaster", Task: "toast 1", Start: 0, End: 2}})
+	h := c.Fragment(false)
+	for _, want := range []string{"talk minutes since start", "busy (talk minutes)", "var U='talk minutes'"} {
+		if !strings.Contains(h, want) {
+			t.Errorf("fragment lacks %q", want)
+		}
+	}
+	if strings.Contains(Timeline("t", nil).Fragment(false), "var U=") {
+		t.Error("a timeline in seconds uses the seconds tooltip")
+	}
+}

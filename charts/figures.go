@@ -231,7 +231,17 @@ const (
 // the slider. Spans with a non-finite start or end are left out. The data is
 // sent compactly (times rounded to 0.1 ms, lanes as indices), so 10,000 spans
 // with ten-character task names make a fragment of about 325 KB.
-func Timeline(title string, spans []Span) *Chart {
+func Timeline(title string, spans []Span) *Chart { return TimelineIn(title, "seconds", spans) }
+
+// TimelineIn is [Timeline] for spans measured in another unit, e.g. "talk minutes":
+// the axis, the tooltips and the fallback table name it instead of seconds.
+func TimelineIn(title, unit string, spans []Span) *Chart {
+	tooltip, short := spanTooltipJS, "s"
+	if unit != "seconds" {
+		short = unit
+		tooltip = strings.Replace(spanTooltipJS, `' s ('+F(1000*(v[2]-v[1]))+' ms)'`, `' '+U+' ('+F(v[2]-v[1])+' '+U+')'`, 1)
+		tooltip = strings.Replace(tooltip, "var e=", "var U='"+strings.NewReplacer(`'`, "", `"`, "", `\\`, "").Replace(unit)+"',e=", 1)
+	}
 	laneIdx := map[string]int{}
 	var lanes []string
 	for _, s := range spans {
@@ -281,8 +291,8 @@ func Timeline(title string, spans []Span) *Chart {
 		// Room at the bottom for the axis name and the zoom slider.
 		ec.WithGridOpts(opts.Grid{Left: "24", Right: "40", Top: "40", Bottom: "80", ContainLabel: opts.Bool(true)}),
 		ec.WithLegendOpts(opts.Legend{Show: opts.Bool(false)}),
-		ec.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item", Formatter: opts.FuncOpts(spanTooltipJS)}),
-		ec.WithXAxisOpts(opts.XAxis{Type: "value", Name: "seconds since start", NameLocation: "middle", NameGap: 24, Min: 0, Max: "dataMax",
+		ec.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item", Formatter: opts.FuncOpts(tooltip)}),
+		ec.WithXAxisOpts(opts.XAxis{Type: "value", Name: unit + " since start", NameLocation: "middle", NameGap: 24, Min: 0, Max: "dataMax",
 			// The end of the data or of a zoom window is no round number: its label would crowd the last tick's.
 			AxisLabel: &opts.AxisLabel{ShowMaxLabel: opts.Bool(false)}}),
 		ec.WithYAxisOpts(opts.YAxis{Type: "category", Data: lanes, Inverse: opts.Bool(true),
@@ -317,7 +327,7 @@ func Timeline(title string, spans []Span) *Chart {
 			fmtNum(total.busy), fmtNum(total.from), fmtNum(total.to)})
 	}
 	ch := newChart("timeline", title, option,
-		table(title, []string{"lane", "tasks", "failed", "busy (s)", "first start (s)", "last end (s)"}, rows))
+		table(title, []string{"lane", "tasks", "failed", "busy (" + short + ")", "first start (" + short + ")", "last end (" + short + ")"}, rows))
 	ch.height = min(max(DefaultHeight, 150+22*len(lanes)), 1200)
 	return ch
 }
