@@ -138,7 +138,7 @@ func (c *Comparison[Out]) Charts() []*charts.Chart {
 		charts.Speedup(fmt.Sprintf("%s: speedup over %s", c.title, c.Rows[c.Baseline].Strategy), labels, speedup, eff, ideal),
 	}
 	if row := c.Rows[c.TimelineRow]; row.Last != nil {
-		out = append(out, charts.Timeline(fmt.Sprintf("%s: what ran where, %s", c.title, row.Strategy), chartSpans(row.Last.Results)))
+		out = append(out, charts.Timeline(fmt.Sprintf("%s: what ran where, %s", c.title, row.Strategy), chartSpans(row.Last.Results, c.names)))
 	}
 	return out
 }
@@ -156,7 +156,12 @@ func (c *Comparison[Out]) Scaling() *Scaling {
 	return s
 }
 
-func chartSpans[Out any](results []Result[Out]) []charts.Span {
+// TimelineChart draws which worker ran which task when, one row per worker.
+func (r *Run[Out]) TimelineChart(title string, names []string) *charts.Chart {
+	return charts.Timeline(title, chartSpans(r.Results, names))
+}
+
+func chartSpans[Out any](results []Result[Out], names []string) []charts.Span {
 	spans := make([]charts.Span, 0, len(results))
 	for _, r := range results {
 		if !r.ran {
@@ -164,13 +169,20 @@ func chartSpans[Out any](results []Result[Out]) []charts.Span {
 		}
 		spans = append(spans, charts.Span{
 			Lane:   laneName(r.Span.Worker),
-			Task:   fmt.Sprintf("task %d", r.Span.Index),
+			Task:   taskName(r.Span.Index, names),
 			Start:  r.Span.Start.Seconds(),
 			End:    r.Span.End.Seconds(),
 			Failed: r.Err != nil,
 		})
 	}
 	return spans
+}
+
+func taskName(i int, names []string) string {
+	if i < len(names) {
+		return names[i]
+	}
+	return fmt.Sprintf("task %d", i)
 }
 
 func laneName(w Worker) string {

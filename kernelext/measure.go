@@ -31,6 +31,7 @@ type Comparison[Out any] struct {
 	// TimelineRow is the row whose task spans the timeline chart draws.
 	TimelineRow int
 	title       string
+	names       []string
 }
 
 // Compare times task over inputs under each strategy. Each strategy first runs the
@@ -43,7 +44,7 @@ type Comparison[Out any] struct {
 func Compare[In, Out any](ctx context.Context, task *Task[In, Out], inputs []In, strategies []Strategy, opts ...Option) (*Comparison[Out], error) {
 	cfg := newConfig(opts)
 	guardWorker(task.name)
-	c := &Comparison[Out]{Task: task.name, Tasks: len(inputs), title: cfg.label, TimelineRow: cfg.timeline}
+	c := &Comparison[Out]{Task: task.name, Tasks: len(inputs), title: cfg.label, TimelineRow: cfg.timeline, names: cfg.names}
 	if c.title == "" {
 		c.title = task.name
 	}

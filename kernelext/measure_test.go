@@ -16,7 +16,7 @@ func TestCompareMeasuresEveryStrategy(t *testing.T) {
 	inputs := []int{10, 10, 10, 10, 10, 10, 10, 10}
 	c, err := kernelext.Compare(context.Background(), sleepy, inputs,
 		[]kernelext.Strategy{kernelext.Goroutines(4), kernelext.Sequential(), kernelext.Processes(2)},
-		kernelext.Repeat(3), kernelext.Warmup(1))
+		kernelext.Repeat(3), kernelext.Warmup(1), kernelext.TaskNames([]string{"day-1", "day-2", "day-3"}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,8 +60,13 @@ func TestCompareMeasuresEveryStrategy(t *testing.T) {
 	if strings.Count(table, "<tr") != 4 || !strings.Contains(table, "<td>processes×2</td>") {
 		t.Errorf("HTML table:\n%s", table)
 	}
-	if charts := c.Charts(); len(charts) != 3 {
-		t.Errorf("%d charts, want times, speedup and timeline", len(charts))
+	charts := c.Charts()
+	if len(charts) != 3 {
+		t.Fatalf("%d charts, want times, speedup and timeline", len(charts))
+	}
+	// The timeline names the tasks it was given names for, and numbers the rest.
+	if tl := charts[2].Fragment(false); !strings.Contains(tl, `"day-3"`) || !strings.Contains(tl, `"task 7"`) {
+		t.Errorf("timeline does not name its tasks")
 	}
 }
 

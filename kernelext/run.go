@@ -244,6 +244,7 @@ type config struct {
 	repeat   int
 	warmup   int
 	timeline int
+	names    []string
 	prog     *progress // shared with an enclosing Compare
 }
 
@@ -272,6 +273,10 @@ func Warmup(n int) Option { return func(c *config) { c.warmup = max(n, 0) } }
 // Timeline picks which row of a [Comparison] the timeline chart shows (default: the
 // fastest parallel row).
 func Timeline(row int) Option { return func(c *config) { c.timeline = row } }
+
+// TaskNames names the tasks in input order (e.g. the dates fetched) for the timeline
+// chart's tooltips; by default tasks are named by their index.
+func TaskNames(names []string) Option { return func(c *config) { c.names = names } }
 
 func withProgress(p *progress) Option { return func(c *config) { c.prog = p } }
 
