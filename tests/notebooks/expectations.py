@@ -98,6 +98,37 @@ def check_toast_and_coffee(nb):
     assert len(kinds) >= 10, f"only {len(kinds)} charts: {kinds}"
 
 
+def check_network_io(nb):
+    text = all_text(nb)
+    # The local API answers with the real API's shape.
+    require_line(nb, r"^http://127\.0\.0\.1:\d+: 16 stations, 144 timestamps from 2020-01-01T00:00:00\+08:00")
+    # The talk's thread log, from goroutines.
+    require_line(nb, r"^worker \d \(pid \d+\): running 2020-01-01$")
+    require_line(nb, r"^worker \d \(pid \d+\): done with 2020-01-06$")
+    # Every strategy fetched every day; pools beat the loop, never their physical limit.
+    for row in ("sequential", "goroutines×8", "processes×8", "goroutines×40", "goroutines×100"):
+        m = require_line(nb, rf"^{row}\s+\S+\s+\S+\s+([\d.]+)x\s+([\d.]+)x$")
+        ratio, speedup = float(m.group(1)), float(m.group(2))
+        assert ratio >= 0.99, f"{row} beat its physical limit: {m.group(0)!r}"
+        if row != "sequential":
+            assert speedup > 3, f"{row} is barely faster than the loop: {m.group(0)!r}"
+    assert text.count("<td>0/100</td>") == 5, "a strategy lost requests"
+    require_line(nb, r"^in talk seconds: sequential \d+ s \(the talk: 977.88 s\), 40 goroutines [\d.]+ s \(the talk: 46.83 s\)$")
+    # Faults: every failing request retried, nothing lost, same data as the clean run.
+    injected = number(nb, r"^faults injected by the server: (\d+) ")
+    slow = number(nb, r"^failed requests retried by the client: \d+ \(the (\d+) slow bodies")
+    retried = number(nb, r"^failed requests retried by the client: (\d+) ")
+    assert injected >= 20 and retried == injected - slow, f"{injected} faults ({slow} slow) but {retried} retries"
+    require_line(nb, r"^days fetched: 100 of 100, 100 identical to the clean run, 0 failed$")
+    # The data is used.
+    require_line(nb, r"^2020-01-01: mean 2\d\.\d\d °C \(2\d\.\d–[23]\d\.\d\); 2020-04-09: mean 2\d\.\d\d °C$")
+    require_line(nb, r"^skipped: set useRealAPI = true")
+    kinds = chart_kinds(nb)
+    for kind in ("times", "speedup", "timeline", "bars", "lines"):
+        assert kind in kinds, f"no {kind} chart among {kinds}"
+
+
 CHECKS: dict[str, Callable] = {
     "01_toast_and_coffee.ipynb": check_toast_and_coffee,
+    "02_network_io.ipynb": check_network_io,
 }
