@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"runtime"
 	"strings"
 	"sync/atomic"
 	"syscall"
@@ -223,12 +224,12 @@ func TestCrashedWorkerFailsOnlyItsTask(t *testing.T) {
 func TestCancelKeepsFinishedResults(t *testing.T) {
 	for _, s := range strategies {
 		t.Run(s.String(), func(t *testing.T) {
-			ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 			defer cancel()
 			inputs := []int{10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 5000, 5000, 5000, 5000}
 			start := time.Now()
 			run, err := kernelext.Map(ctx, s, sleepy, inputs)
-			if took := time.Since(start); took > 4*time.Second {
+			if took := time.Since(start); took > 5*time.Second {
 				t.Errorf("cancelled run took %v", took)
 			}
 			if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "stopped after") {
@@ -301,5 +302,39 @@ func TestStrategyNames(t *testing.T) {
 	}
 	if kernelext.Goroutines(0).Size() < 1 || kernelext.Processes(-1).Size() < 1 {
 		t.Error("default pool sizes must be at least 1")
+	}
+}
+
+// procs reports the GOMAXPROCS its task ran under.
+var procs = kernelext.NewTask("procs", func(ctx context.Context, _ int) (int, error) {
+	return runtime.GOMAXPROCS(0), nil
+})
+
+func TestCoresPerStrategy(t *testing.T) {
+	if os.Getenv("GOMAXPROCS") != "" {
+		t.Skip("GOMAXPROCS is set in the environment: workers inherit it")
+	}
+	before := runtime.GOMAXPROCS(0)
+	for _, tc := range []struct {
+		s    kernelext.Strategy
+		want int
+	}{
+		{kernelext.Sequential(), 1},
+		{kernelext.Goroutines(2), before},
+		{kernelext.Processes(1), runtime.NumCPU()},
+		{kernelext.Processes(2 * runtime.NumCPU()), 1},
+	} {
+		run, err := kernelext.Map(context.Background(), tc.s, procs, ints(2))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range run.Values() {
+			if v != tc.want {
+				t.Errorf("%v: a task ran with GOMAXPROCS=%d, want %d", tc.s, v, tc.want)
+			}
+		}
+		if now := runtime.GOMAXPROCS(0); now != before {
+			t.Fatalf("%v left GOMAXPROCS at %d, was %d", tc.s, now, before)
+		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -54,7 +55,7 @@ type proc[In, Out any] struct {
 	tail      *stderrTail
 }
 
-func startWorker[In, Out any](ctx context.Context, name string, id int) (*proc[In, Out], error) {
+func startWorker[In, Out any](ctx context.Context, name string, id, n int) (*proc[In, Out], error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return nil, fmt.Errorf("finding this program's executable to start workers: %w", err)
@@ -82,7 +83,7 @@ func startWorker[In, Out any](ctx context.Context, name string, id int) (*proc[I
 		// its task run none and exit, so that the parent reports the missing task.
 		cmd.Args = append(cmd.Args, "-test.run=^$", "-test.bench=^$")
 	}
-	cmd.Env = workerEnv(name, id)
+	cmd.Env = workerEnv(name, id, n)
 	cmd.ExtraFiles = []*os.File{reqR, respW}
 	cmd.Stdout = os.Stdout
 	cmd.Stderr = io.MultiWriter(os.Stderr, p.tail)
@@ -139,7 +140,7 @@ func startWorker[In, Out any](ctx context.Context, name string, id int) (*proc[I
 	}
 }
 
-func workerEnv(name string, id int) []string {
+func workerEnv(name string, id, n int) []string {
 	env := slices.DeleteFunc(os.Environ(), func(kv string) bool {
 		// Workers must not talk to the notebook: only the parent displays.
 		for _, k := range []string{"GONB_PIPE=", "GONB_PIPE_BACK=", envWorker + "=", envWorkerID + "="} {
@@ -149,7 +150,11 @@ func workerEnv(name string, id int) []string {
 		}
 		return false
 	})
-	return append(env, envWorker+"="+name, envWorkerID+"="+strconv.Itoa(id))
+	env = append(env, envWorker+"="+name, envWorkerID+"="+strconv.Itoa(id))
+	if os.Getenv("GOMAXPROCS") == "" {
+		env = append(env, "GOMAXPROCS="+strconv.Itoa(max(1, runtime.NumCPU()/n)))
+	}
+	return env
 }
 
 // do runs one task on the worker. crashed reports that the worker is gone (or was
@@ -263,7 +268,7 @@ func runProcesses[In, Out any](ctx context.Context, task *Task[In, Out], inputs 
 			}
 			if p == nil {
 				var err error
-				if p, err = startWorker[In, Out](ctx, task.name, id); err != nil {
+				if p, err = startWorker[In, Out](ctx, task.name, id, n); err != nil {
 					if ctx.Err() == nil {
 						startErr.CompareAndSwap(nil, &err)
 						abort(err)

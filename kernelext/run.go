@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"runtime"
 	"runtime/debug"
 	"strings"
 	"sync/atomic"
@@ -154,7 +155,11 @@ func Map[In, Out any](ctx context.Context, s Strategy, task *Task[In, Out], inpu
 	var err error
 	switch s.Kind {
 	case KindSequential:
+		// One core, like the talk's loop: libraries that parallelize internally (imaging's
+		// Resize spreads over GOMAXPROCS goroutines) must not turn the baseline parallel.
+		prev := runtime.GOMAXPROCS(1)
 		runInProcess(ctx, task, inputs, run, 0, start, prog)
+		runtime.GOMAXPROCS(prev)
 	case KindGoroutines:
 		runInProcess(ctx, task, inputs, run, s.Size(), start, prog)
 	case KindProcesses:

@@ -39,7 +39,10 @@ type Strategy struct {
 	Workers int
 }
 
-// Sequential runs tasks one after the other, the talk's for loop.
+// Sequential runs tasks one after the other on one core, the talk's for loop: while the
+// run lasts GOMAXPROCS is 1, so a library that parallelizes internally (imaging.Resize
+// spreads its work over GOMAXPROCS goroutines) does not make the baseline parallel. Other
+// goroutines of the program share that core meanwhile.
 func Sequential() Strategy { return Strategy{Kind: KindSequential, Workers: 1} }
 
 // Goroutines runs tasks on n goroutines, the counterpart of ThreadPoolExecutor(n).
@@ -47,8 +50,10 @@ func Sequential() Strategy { return Strategy{Kind: KindSequential, Workers: 1} }
 func Goroutines(n int) Strategy { return Strategy{Kind: KindGoroutines, Workers: max(n, 0)} }
 
 // Processes runs tasks on n worker processes, the counterpart of ProcessPoolExecutor(n).
-// n <= 0 means the number of CPUs. See the package documentation for what a task needs to
-// run in a worker process.
+// n <= 0 means the number of CPUs. Each worker gets its share of the cores, GOMAXPROCS =
+// max(1, CPUs/n), as each of Python's worker processes runs on one core (a GOMAXPROCS set
+// in the environment wins). See the package documentation for what a task needs to run in
+// a worker process.
 func Processes(n int) Strategy { return Strategy{Kind: KindProcesses, Workers: max(n, 0)} }
 
 // Size is the number of workers the strategy runs with, defaults resolved.
