@@ -295,6 +295,9 @@ func TestStrategyNames(t *testing.T) {
 		{kernelext.Strategy{}, "sequential"},
 		{kernelext.Goroutines(40), "goroutines×40"},
 		{kernelext.Processes(3), "processes×3"},
+		{kernelext.Goroutines(8).OnCores(1), "goroutines×8 on 1 core"},
+		{kernelext.Processes(2).OnCores(2), "processes×2 on 2 cores"},
+		{kernelext.Sequential().OnCores(1), "sequential"},
 	} {
 		if got := tc.s.String(); got != tc.want {
 			t.Errorf("%#v.String() = %q, want %q", tc.s, got, tc.want)
@@ -323,6 +326,8 @@ func TestCoresPerStrategy(t *testing.T) {
 		{kernelext.Goroutines(2), before},
 		{kernelext.Processes(1), runtime.NumCPU()},
 		{kernelext.Processes(2 * runtime.NumCPU()), 1},
+		{kernelext.Goroutines(4).OnCores(1), 1},
+		{kernelext.Processes(2).OnCores(3), 3},
 	} {
 		run, err := kernelext.Map(context.Background(), tc.s, procs, ints(2))
 		if err != nil {

@@ -191,3 +191,15 @@ func TestMeasureScalingFitsASerialPart(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+func TestDescribe(t *testing.T) {
+	a := kernelext.Describe()
+	var b bytes.Buffer
+	a.Write(&b)
+	// Test binaries carry no dependency versions; notebook 00's checks see those.
+	for _, want := range []string{"Go:          go1.", "CPUs", "speedup:     github.com/speedup-go/speedup", "echarts-5.4.3"} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("description lacks %q:\n%s", want, b.String())
+		}
+	}
+}

@@ -55,7 +55,7 @@ type proc[In, Out any] struct {
 	tail      *stderrTail
 }
 
-func startWorker[In, Out any](ctx context.Context, name string, id, n int) (*proc[In, Out], error) {
+func startWorker[In, Out any](ctx context.Context, name string, id int, s Strategy) (*proc[In, Out], error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return nil, fmt.Errorf("finding this program's executable to start workers: %w", err)
@@ -83,7 +83,7 @@ func startWorker[In, Out any](ctx context.Context, name string, id, n int) (*pro
 		// its task run none and exit, so that the parent reports the missing task.
 		cmd.Args = append(cmd.Args, "-test.run=^$", "-test.bench=^$")
 	}
-	cmd.Env = workerEnv(name, id, n)
+	cmd.Env = workerEnv(name, id, s)
 	cmd.ExtraFiles = []*os.File{reqR, respW}
 	cmd.Stdout = os.Stdout
 	cmd.Stderr = io.MultiWriter(os.Stderr, p.tail)
@@ -140,7 +140,7 @@ func startWorker[In, Out any](ctx context.Context, name string, id, n int) (*pro
 	}
 }
 
-func workerEnv(name string, id, n int) []string {
+func workerEnv(name string, id int, s Strategy) []string {
 	env := slices.DeleteFunc(os.Environ(), func(kv string) bool {
 		// Workers must not talk to the notebook: only the parent displays.
 		for _, k := range []string{"GONB_PIPE=", "GONB_PIPE_BACK=", envWorker + "=", envWorkerID + "="} {
@@ -151,8 +151,12 @@ func workerEnv(name string, id, n int) []string {
 		return false
 	})
 	env = append(env, envWorker+"="+name, envWorkerID+"="+strconv.Itoa(id))
-	if os.Getenv("GOMAXPROCS") == "" {
-		env = append(env, "GOMAXPROCS="+strconv.Itoa(max(1, runtime.NumCPU()/n)))
+	switch {
+	case s.Cores > 0:
+		env = append(slices.DeleteFunc(env, func(kv string) bool { return strings.HasPrefix(kv, "GOMAXPROCS=") }),
+			"GOMAXPROCS="+strconv.Itoa(s.Cores))
+	case os.Getenv("GOMAXPROCS") == "":
+		env = append(env, "GOMAXPROCS="+strconv.Itoa(max(1, runtime.NumCPU()/s.Size())))
 	}
 	return env
 }
@@ -249,7 +253,8 @@ func (p *proc[In, Out]) kill() {
 }
 
 // runProcesses runs the tasks on n worker processes, each serving one task at a time.
-func runProcesses[In, Out any](ctx context.Context, task *Task[In, Out], inputs []In, run *Run[Out], n int, start time.Time, prog *progress) error {
+func runProcesses[In, Out any](ctx context.Context, task *Task[In, Out], inputs []In, run *Run[Out], s Strategy, start time.Time, prog *progress) error {
+	n := s.Size()
 	ctx, abort := context.WithCancelCause(ctx)
 	defer abort(nil)
 	var next atomic.Int64
@@ -268,7 +273,7 @@ func runProcesses[In, Out any](ctx context.Context, task *Task[In, Out], inputs 
 			}
 			if p == nil {
 				var err error
-				if p, err = startWorker[In, Out](ctx, task.name, id, n); err != nil {
+				if p, err = startWorker[In, Out](ctx, task.name, id, s); err != nil {
 					if ctx.Err() == nil {
 						startErr.CompareAndSwap(nil, &err)
 						abort(err)

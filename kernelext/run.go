@@ -153,17 +153,19 @@ func Map[In, Out any](ctx context.Context, s Strategy, task *Task[In, Out], inpu
 	cpu0 := cpuTime()
 	start := time.Now()
 	var err error
+	if n := s.cores(); n > 0 && s.Kind != KindProcesses {
+		// Sequential means one core, like the talk's loop: libraries that parallelize
+		// internally (imaging's Resize spreads over GOMAXPROCS goroutines) must not turn
+		// the baseline parallel.
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(n))
+	}
 	switch s.Kind {
 	case KindSequential:
-		// One core, like the talk's loop: libraries that parallelize internally (imaging's
-		// Resize spreads over GOMAXPROCS goroutines) must not turn the baseline parallel.
-		prev := runtime.GOMAXPROCS(1)
 		runInProcess(ctx, task, inputs, run, 0, start, prog)
-		runtime.GOMAXPROCS(prev)
 	case KindGoroutines:
 		runInProcess(ctx, task, inputs, run, s.Size(), start, prog)
 	case KindProcesses:
-		err = runProcesses(ctx, task, inputs, run, s.Size(), start, prog)
+		err = runProcesses(ctx, task, inputs, run, s, start, prog)
 	default:
 		err = fmt.Errorf("kernelext.Map: unknown strategy %v", s)
 	}

@@ -37,6 +37,18 @@ type Strategy struct {
 	// Workers is the pool size; 0 means the default of the kind: 1 for sequential,
 	// GOMAXPROCS for goroutines, the number of CPUs for processes.
 	Workers int
+	// Cores is the GOMAXPROCS the tasks run under: of this process while a sequential or
+	// goroutine run lasts, of each worker process for processes. 0 means the default of
+	// the kind: 1 for sequential, unchanged for goroutines, a share of the CPUs for
+	// processes (see [Processes]).
+	Cores int
+}
+
+// OnCores returns s running on n cores (GOMAXPROCS = n): Goroutines(8).OnCores(1) is a
+// pool of eight that can only take turns on one core, as Python's threads do under the GIL.
+func (s Strategy) OnCores(n int) Strategy {
+	s.Cores = max(n, 0)
+	return s
 }
 
 // Sequential runs tasks one after the other on one core, the talk's for loop: while the
@@ -70,10 +82,29 @@ func (s Strategy) Size() int {
 	}
 }
 
-// String is the label used in tables and charts, e.g. "goroutines×4".
+// String is the label used in tables and charts, e.g. "goroutines×4", or
+// "goroutines×4 on 1 core" when the cores are set.
 func (s Strategy) String() string {
-	if s.Kind == KindSequential {
-		return "sequential"
+	name := "sequential"
+	if s.Kind != KindSequential {
+		name = fmt.Sprintf("%s×%d", s.Kind, s.Size())
 	}
-	return fmt.Sprintf("%s×%d", s.Kind, s.Size())
+	switch {
+	case s.Cores == 0 || (s.Kind == KindSequential && s.Cores == 1):
+		return name
+	case s.Cores == 1:
+		return name + " on 1 core"
+	}
+	return fmt.Sprintf("%s on %d cores", name, s.Cores)
+}
+
+// cores is the GOMAXPROCS a sequential or goroutine run sets, 0 for "leave it".
+func (s Strategy) cores() int {
+	if s.Cores > 0 {
+		return s.Cores
+	}
+	if s.Kind == KindSequential {
+		return 1
+	}
+	return 0
 }

@@ -128,7 +128,25 @@ def check_network_io(nb):
         assert kind in kinds, f"no {kind} chart among {kinds}"
 
 
+def check_threads_processes(nb):
+    cpus = int(number(nb, r"^(\d+) CPUs$"))
+    gil = number(nb, r"^CPU-bound goroutines×8 on 1 core:\s+speedup ([\d.]+)x$")
+    assert gil < 1.3, f"goroutines on one core sped up CPU-bound work {gil}x: the GIL analogy is broken"
+    if cpus >= 2:
+        free = number(nb, r"^CPU-bound goroutines×8:\s+speedup ([\d.]+)x$")
+        assert free > 1.3, f"goroutines on {cpus} cores gave only {free}x on CPU-bound work"
+    for row in ("goroutines×8 on 1 core", "goroutines×8", "processes×8"):
+        io = number(nb, rf"^I/O-bound {row}:\s+speedup ([\d.]+)x$")
+        assert io > 4, f"I/O-bound {row} gave only {io}x: waiting should parallelize on any core count"
+    require_line(nb, r"^per task, goroutine pool:\s+\d")
+    require_line(nb, r"^per task, worker process trip:\s+\d")
+    require_line(nb, r"^per worker, process start-up:\s+\d")
+    trips = number(nb, r"^a round trip to a worker process costs as much as (\d+) tasks handed to goroutines$")
+    assert trips > 10, f"a process round trip costs only {trips} goroutine hand-offs"
+
+
 CHECKS: dict[str, Callable] = {
+    "05_threads_processes_gil.ipynb": check_threads_processes,
     "01_toast_and_coffee.ipynb": check_toast_and_coffee,
     "02_network_io.ipynb": check_network_io,
 }
