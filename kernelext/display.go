@@ -138,7 +138,7 @@ func (c *Comparison[Out]) Charts() []*charts.Chart {
 		charts.Speedup(fmt.Sprintf("%s: speedup over %s", c.title, c.Rows[c.Baseline].Strategy), labels, speedup, eff, ideal),
 	}
 	if row := c.Rows[c.TimelineRow]; row.Last != nil {
-		out = append(out, charts.Timeline(fmt.Sprintf("%s: what ran where, %s", c.title, row.Strategy), chartSpans(row.Last.Results, c.names)))
+		out = append(out, row.Last.TimelineChart(fmt.Sprintf("%s: what ran where, %s", c.title, row.Strategy), c.names))
 	}
 	return out
 }
@@ -156,15 +156,36 @@ func (c *Comparison[Out]) Scaling() *Scaling {
 	return s
 }
 
-// TimelineChart draws which worker ran which task when, one row per worker.
+// maxSpans bounds a timeline: beyond it a chart would weigh megabytes in the notebook.
+const maxSpans = 5000
+
+// TimelineChart draws which worker ran which task when, one row per worker. Runs of more
+// than 5,000 tasks show an even sample of them, and the title says so.
 func (r *Run[Out]) TimelineChart(title string, names []string) *charts.Chart {
-	return charts.Timeline(title, chartSpans(r.Results, names))
+	spans, ran := chartSpans(r.Results, names)
+	if len(spans) < ran {
+		title += fmt.Sprintf(" (%d of %d tasks shown)", len(spans), ran)
+	}
+	return charts.Timeline(title, spans)
 }
 
-func chartSpans[Out any](results []Result[Out], names []string) []charts.Span {
-	spans := make([]charts.Span, 0, len(results))
+// chartSpans converts the spans of the tasks that ran, at most maxSpans of them evenly
+// sampled, and counts the tasks that ran.
+func chartSpans[Out any](results []Result[Out], names []string) ([]charts.Span, int) {
+	ran := 0
+	for _, r := range results {
+		if r.ran {
+			ran++
+		}
+	}
+	step := max(1, (ran+maxSpans-1)/maxSpans)
+	spans := make([]charts.Span, 0, min(ran, maxSpans))
+	k := 0
 	for _, r := range results {
 		if !r.ran {
+			continue
+		}
+		if k++; (k-1)%step != 0 {
 			continue
 		}
 		spans = append(spans, charts.Span{
@@ -175,7 +196,16 @@ func chartSpans[Out any](results []Result[Out], names []string) []charts.Span {
 			Failed: r.Err != nil,
 		})
 	}
-	return spans
+	return spans, ran
+}
+
+// formatSpeedup keeps two decimals, or two significant digits for tiny speedups
+// (a pool hundreds of times slower than the loop is not "0.00×").
+func formatSpeedup(x float64) string {
+	if x < 0.1 {
+		return fmt.Sprintf("%.2g×", x)
+	}
+	return fmt.Sprintf("%.2f×", x)
 }
 
 func taskName(i int, names []string) string {
@@ -207,7 +237,7 @@ func (c *Comparison[Out]) tableRows() []tableRow {
 			r.wall = formatDuration(row.Wall.Median())
 			r.spread = fmt.Sprintf("%s–%s (%d runs)", formatDuration(row.Wall.Min()), formatDuration(row.Wall.Max()), len(row.Wall))
 			r.cpu = formatDuration(row.CPU.Median())
-			r.speedup = fmt.Sprintf("%.2f×", c.Speedup(i))
+			r.speedup = formatSpeedup(c.Speedup(i))
 			r.efficiency = fmt.Sprintf("%.0f%%", 100*c.Efficiency(i))
 		}
 		if row.Last != nil {

@@ -203,3 +203,17 @@ func TestDescribe(t *testing.T) {
 		}
 	}
 }
+
+func TestTimelineOfManyTasksIsSampled(t *testing.T) {
+	run, err := kernelext.Map(context.Background(), kernelext.Goroutines(2), square, ints(12_000))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := run.TimelineChart("many", nil)
+	if !strings.Contains(c.Title(), "(4000 of 12000 tasks shown)") {
+		t.Errorf("title %q does not say the timeline is a sample", c.Title())
+	}
+	if h := c.Fragment(false); len(h) > 400_000 || !strings.Contains(h, `"task 11997"`) || strings.Contains(h, `"task 11998"`) {
+		t.Errorf("timeline of 12,000 tasks: %d bytes, sampled every third task?", len(h))
+	}
+}

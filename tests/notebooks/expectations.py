@@ -145,7 +145,21 @@ def check_threads_processes(nb):
     assert trips > 10, f"a process round trip costs only {trips} goroutine hand-offs"
 
 
+def check_when_to_parallelize(nb):
+    require_line(nb, r"^serial\s+5%: 1024 workers give\s+19\.\dx, the limit is 20$")
+    breakfast = number(nb, r"^breakfast \(20% serial by construction\):\s+fitted serial fraction\s+([\d.]+)%")
+    assert 12 <= breakfast <= 30, f"breakfast fitted {breakfast}% serial, built with 20%"
+    network = number(nb, r"^network case:\s+fitted serial fraction\s+([\d.]+)%")
+    assert network < 15, f"the network case fitted {network}% serial: it should be nearly all waiting"
+    require_line(nb, r"^burnt toast on \d+ cores:\s+fitted serial fraction\s+[\d.]+%")
+    procs = number(nb, r"^tiny tasks, processes×\d+:\s+([\d.e-]+)x$")
+    assert procs < 0.1, f"worker processes on 1 ns tasks came out at {procs}x the loop"
+    kinds = chart_kinds(nb)
+    assert kinds.count("lines") >= 2 and kinds.count("scaling") >= 3, f"charts: {kinds}"
+
+
 CHECKS: dict[str, Callable] = {
+    "06_when_to_parallelize.ipynb": check_when_to_parallelize,
     "05_threads_processes_gil.ipynb": check_threads_processes,
     "01_toast_and_coffee.ipynb": check_toast_and_coffee,
     "02_network_io.ipynb": check_network_io,
