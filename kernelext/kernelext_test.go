@@ -343,3 +343,24 @@ func TestCoresPerStrategy(t *testing.T) {
 		}
 	}
 }
+
+func TestLocalTasksCloseOverState(t *testing.T) {
+	out := make([]int, 10)
+	fill := kernelext.Local(func(ctx context.Context, i int) (int, error) {
+		out[i] = i * i
+		return i, nil
+	})
+	for _, s := range []kernelext.Strategy{kernelext.Sequential(), kernelext.Goroutines(3)} {
+		clear(out)
+		if _, err := kernelext.Map(context.Background(), s, fill, []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}); err != nil {
+			t.Fatal(err)
+		}
+		if out[9] != 81 || out[3] != 9 {
+			t.Errorf("%v: out = %v", s, out)
+		}
+	}
+	run, err := kernelext.Map(context.Background(), kernelext.Processes(2), fill, []int{1, 2})
+	if err == nil || !strings.Contains(err.Error(), "cannot run in worker processes") || run.Failed() != 2 {
+		t.Errorf("Processes of a local task: err = %v, failed = %d", err, run.Failed())
+	}
+}

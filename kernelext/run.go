@@ -165,6 +165,10 @@ func Map[In, Out any](ctx context.Context, s Strategy, task *Task[In, Out], inpu
 	case KindGoroutines:
 		runInProcess(ctx, task, inputs, run, s.Size(), start, prog)
 	case KindProcesses:
+		if task.local {
+			err = fmt.Errorf("%s: a task made with kernelext.Local cannot run in worker processes; create it with kernelext.NewTask at package level", label)
+			break
+		}
 		err = runProcesses(ctx, task, inputs, run, s, start, prog)
 	default:
 		err = fmt.Errorf("kernelext.Map: unknown strategy %v", s)

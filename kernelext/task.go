@@ -10,8 +10,9 @@ import (
 // Task is a job's function with a name, the unit every strategy runs. Create it with
 // [NewTask], at package level when it must run in worker processes.
 type Task[In, Out any] struct {
-	name string
-	fn   func(context.Context, In) (Out, error)
+	name  string
+	fn    func(context.Context, In) (Out, error)
+	local bool // made by Local: never runs in a worker process
 }
 
 var (
@@ -41,6 +42,17 @@ func NewTask[In, Out any](name string, fn func(ctx context.Context, in In) (Out,
 		os.Exit(serveWorker(t))
 	}
 	return t
+}
+
+// Local makes a task of fn for this process only: sequential and goroutine runs, not
+// worker processes. Unlike [NewTask] it needs no name and no package-level declaration,
+// so fn may close over local state (a slice to fill, a server started in main); a
+// [Processes] run of a local task fails at once, saying why.
+func Local[In, Out any](fn func(ctx context.Context, in In) (Out, error)) *Task[In, Out] {
+	if fn == nil {
+		panic("kernelext.Local: nil function")
+	}
+	return &Task[In, Out]{name: "local task", fn: fn, local: true}
 }
 
 // Func wraps a function without error or context as a task function, for jobs that

@@ -158,7 +158,22 @@ def check_when_to_parallelize(nb):
     assert kinds.count("lines") >= 2 and kinds.count("scaling") >= 3, f"charts: {kinds}"
 
 
+def check_data_processing(nb):
+    m = require_line(nb, r"^crossover: \d+ goroutines (beat the preallocated loop from n = (\d+) \(1e\d\) on|never beat the preallocated loop)")
+    if m.group(2):
+        assert int(m.group(2)) > 100, f"a goroutine pool beat a 100-element loop: {m.group(0)!r}"
+    prealloc = number(nb, r"^at n = 1e\d: append [\d.e-]+s, preallocated [\d.e-]+s \(([\d.]+)x faster\)")
+    assert prealloc > 1.5, f"preallocating gained only {prealloc}x over appending"
+    # Python measured beside Go (python3 is on every machine that runs these tests).
+    require_line(nb, r"^Python 3\.\d+")
+    ratio = number(nb, r"^1e7\s+\S+\s+\S+\s+\S+\s+\S+\s+(\d+)x$")
+    assert ratio > 3, f"Python's list comprehension was only {ratio}x slower than Go's loop at 1e7"
+    kinds = chart_kinds(nb)
+    assert kinds.count("lines") >= 3, f"charts: {kinds}"
+
+
 CHECKS: dict[str, Callable] = {
+    "04_data_processing.ipynb": check_data_processing,
     "06_when_to_parallelize.ipynb": check_when_to_parallelize,
     "05_threads_processes_gil.ipynb": check_threads_processes,
     "01_toast_and_coffee.ipynb": check_toast_and_coffee,
