@@ -64,10 +64,15 @@ func (a About) Write(w io.Writer) {
 	fmt.Fprintf(w, "Go:          %s on %s, %d CPUs, GOMAXPROCS=%d\n", a.Go, a.Platform, a.CPUs, a.GOMAXPROCS)
 	fmt.Fprintf(w, "notebook:    %v (GoNB kernel)\n", a.Notebook)
 	fmt.Fprintf(w, "speedup:     %s\n", a.Module)
-	for _, p := range []string{"github.com/janpfeifer/gonb", "github.com/go-echarts/go-echarts/v2", "golang.org/x/sync",
-		"github.com/cenkalti/backoff/v5", "github.com/disintegration/imaging"} {
-		if v, ok := a.Modules[p]; ok {
-			fmt.Fprintf(w, "%-12s %s %s\n", p[strings.LastIndex(p, "/")+1:]+":", p, v)
+	for _, lib := range []struct{ name, path string }{
+		{"gonb", "github.com/janpfeifer/gonb"},
+		{"go-echarts", "github.com/go-echarts/go-echarts/v2"},
+		{"x/sync", "golang.org/x/sync"},
+		{"backoff", "github.com/cenkalti/backoff/v5"},
+		{"imaging", "github.com/disintegration/imaging"},
+	} {
+		if v, ok := a.Modules[lib.path]; ok {
+			fmt.Fprintf(w, "%-12s %s %s\n", lib.name+":", lib.path, v)
 		}
 	}
 	fmt.Fprintf(w, "charts:      %s, embedded (no CDN)\n", a.ChartsAsset)

@@ -172,7 +172,17 @@ def check_data_processing(nb):
     assert kinds.count("lines") >= 3, f"charts: {kinds}"
 
 
+def check_start_here(nb):
+    require_line(nb, r"^Go:\s+go1\.\d+")
+    require_line(nb, r"^notebook:\s+true \(GoNB kernel\)$")
+    require_line(nb, r"^gonb:\s+github\.com/janpfeifer/gonb v0\.11\.1$")
+    require_line(nb, r"^go-echarts:\s+github\.com/go-echarts/go-echarts/v2 v")
+    require_line(nb, r"^check: 8 slices on 4 toasters in \d+ms, 0 failed$")
+    assert chart_kinds(nb) == ["timeline"], f"charts: {chart_kinds(nb)}"
+
+
 CHECKS: dict[str, Callable] = {
+    "00_start_here.ipynb": check_start_here,
     "04_data_processing.ipynb": check_data_processing,
     "06_when_to_parallelize.ipynb": check_when_to_parallelize,
     "05_threads_processes_gil.ipynb": check_threads_processes,
