@@ -181,7 +181,31 @@ def check_start_here(nb):
     assert chart_kinds(nb) == ["timeline"], f"charts: {chart_kinds(nb)}"
 
 
+def check_image_processing(nb):
+    n = int(number(nb, r"^(\d+) images in \S+/chest_xray/train/NORMAL, ready in"))
+    for row in ("sequential", "goroutines×\d+", "processes×\d+"):
+        require_line(nb, rf"^Go {row}:\s+[\d.]+ images/s \([\d.]+x\)$")
+    require_line(nb, rf"^gathered: {n * 64 * 64} bytes, shape \({n}, 64, 64\)$")
+    # Bad files fail alone, each with its path; the rest of the batch is kept.
+    require_line(nb, r"^6 of 9 images resized$")
+    for bad in ("corrupt.jpeg", "notes.jpeg", "missing.jpeg"):
+        require_line(nb, rf"^\s+resize: task \d on worker \d \(pid \d+\): .*\$TMP/{re.escape(bad)}")
+    require_line(nb, r"^fitted serial fraction: [\d.]+% on \d+ cores$")
+    # The talk's Python on the same files (the project's .venv has Pillow and NumPy).
+    require_line(nb, r"^Python: all three methods gathered the same array: true$")
+    before = number(nb, r"^before optimizing: best Go / Python ProcessPoolExecutor = ([\d.]+)$")
+    require_line(nb, r"^per image: Go decode [\d.]+ ms, resize [\d.]+ ms; Python decode [\d.]+ ms, resize [\d.]+ ms$")
+    gain = number(nb, r"^Go optimized: sequential [\d.]+ images/s \(([\d.]+)x the plain loop\)")
+    assert gain > 2, f"decoding at 1/8 scale gained only {gain}x"
+    after = number(nb, r"^after optimizing: best Go / Python ProcessPoolExecutor = ([\d.]+);")
+    assert after > before, f"the optimization did not improve Go against Python: {before} -> {after}"
+    kinds = chart_kinds(nb)
+    for kind in ("times", "speedup", "timeline", "scaling", "bars"):
+        assert kind in kinds, f"no {kind} chart among {kinds}"
+
+
 CHECKS: dict[str, Callable] = {
+    "03_image_processing.ipynb": check_image_processing,
     "00_start_here.ipynb": check_start_here,
     "04_data_processing.ipynb": check_data_processing,
     "06_when_to_parallelize.ipynb": check_when_to_parallelize,

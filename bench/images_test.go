@@ -1,0 +1,103 @@
+package bench
+
+import (
+	"context"
+	"path/filepath"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/speedup-go/speedup/kernelext"
+	"github.com/speedup-go/speedup/workloads/pyrun"
+	"github.com/speedup-go/speedup/workloads/xray"
+)
+
+// The image tasks, at package level so that worker processes find them.
+var (
+	resize     = kernelext.NewTask("bench.xray.resize", xray.Resize)
+	resizeFast = kernelext.NewTask("bench.xray.resize-fast", xray.ResizeFast)
+)
+
+// benchImages is the size of the synthetic train/NORMAL folder the image benchmark uses.
+const benchImages = 60
+
+func xrayFiles(tb testing.TB) []string {
+	tb.Helper()
+	ds, err := xray.Generate(filepath.Join("..", "build", "data", "bench-xray"), xray.Config{Count: benchImages, Seed: 1})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	files, err := ds.Files("train", "NORMAL")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return files
+}
+
+// BenchmarkImagesGoVsPython resizes the same synthetic X-rays to 64x64 under every Go
+// strategy, plain (image/jpeg) and optimized (DC-only decode), and with the talk's Python
+// (list comprehension, map, ProcessPoolExecutor; plain and with Pillow's draft), all in one
+// run on one machine, and reports images per second for each and the ratio of the best Go
+// strategy to Python's ProcessPoolExecutor. Without a Python that has Pillow and NumPy
+// it reports the Go side only.
+//
+//	go test -run '^$' -bench Images -benchtime 1x ./bench/
+func BenchmarkImagesGoVsPython(b *testing.B) {
+	files := xrayFiles(b)
+	ctx := context.Background()
+	cores := runtime.NumCPU()
+	strategies := []kernelext.Strategy{kernelext.Sequential(), kernelext.Goroutines(cores), kernelext.Processes(cores)}
+	rate := func(d time.Duration) float64 { return float64(len(files)) / d.Seconds() }
+	python, pyErr := pyrun.Find()
+	if pyErr != nil {
+		b.Logf("Python side skipped: %v", pyErr)
+	}
+	for b.Loop() {
+		best := map[string]float64{}
+		for _, task := range []*kernelext.Task[string, xray.Thumb]{resize, resizeFast} {
+			for _, s := range strategies {
+				run, err := kernelext.Map(ctx, s, task, files, kernelext.Progress(false))
+				if err != nil || run.Failed() > 0 {
+					b.Fatalf("%s %v: %v %v", task.Name(), s, err, run.Err())
+				}
+				r := rate(run.Wall)
+				b.ReportMetric(r, task.Name()[len("bench.xray."):]+"/"+s.String()+"-img/s")
+				best[task.Name()] = max(best[task.Name()], r)
+			}
+		}
+		if pyErr != nil {
+			continue
+		}
+		for _, draft := range []bool{false, true} {
+			res, err := pyrun.Run(ctx, python, files, pyrun.Options{Workers: cores, Repeat: 1, Warmup: 1, Draft: draft})
+			if err != nil {
+				b.Fatal(err)
+			}
+			suffix := ""
+			if draft {
+				suffix = "-draft"
+			}
+			for _, m := range pyrun.Methods {
+				b.ReportMetric(res.ImagesPerSecond(m), "python"+suffix+"/"+m+"-img/s")
+			}
+			pool := res.ImagesPerSecond(pyrun.Pool)
+			b.ReportMetric(best[resize.Name()]/pool, "go-plain/py"+suffix+"-pool")
+			b.ReportMetric(best[resizeFast.Name()]/pool, "go-fast/py"+suffix+"-pool")
+		}
+	}
+}
+
+// TestImageBenchmarkSetup keeps the benchmark's set-up honest in normal test runs: the
+// data set generates, and both tasks resize a file under the process strategy.
+func TestImageBenchmarkSetup(t *testing.T) {
+	files := xrayFiles(t)
+	if len(files) != benchImages {
+		t.Fatalf("%d files, want %d", len(files), benchImages)
+	}
+	for _, task := range []*kernelext.Task[string, xray.Thumb]{resize, resizeFast} {
+		run, err := kernelext.Map(context.Background(), kernelext.Processes(2), task, files[:2])
+		if err != nil || run.Failed() > 0 || len(run.Values()[0].Pix) != xray.Size*xray.Size {
+			t.Errorf("%s: %v %v", task.Name(), err, run.Err())
+		}
+	}
+}

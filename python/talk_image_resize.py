@@ -1,0 +1,1 @@
+../workloads/pyrun/talk_image_resize.py
