@@ -174,8 +174,10 @@ func TestMeasureScalingFitsASerialPart(t *testing.T) {
 		t.Fatal(err)
 	}
 	sp := s.Speedups()
-	if sp[0] != 1 || !(sp[1] < sp[2] && sp[2] < sp[3]) || sp[3] > 4.6 {
-		t.Errorf("speedups %v: want rising to at most 4.5", sp)
+	// Each sleep overshoots a little, and the one-worker baseline sleeps most often: allow
+	// S(8) some room above its ideal 4.5, but not the 8 of a job without a serial part.
+	if sp[0] != 1 || !(sp[1] < sp[2] && sp[2] < sp[3]) || sp[3] > 5.5 {
+		t.Errorf("speedups %v: want rising to about 4.5", sp)
 	}
 	// Sleeps overshoot a little, never undershoot: the fit lands near 8/9.
 	if p := s.Parallel(); p < 0.75 || p > 0.95 {
