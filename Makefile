@@ -1,22 +1,25 @@
 # The two commands a reader needs:
 #   make lab    set up whatever is missing, then open JupyterLab on notebooks/
-#   make test   set up, then gofmt, go vet, go test and the headless notebook tests (what CI runs)
+#   make test   set up, then gofmt, go vet, go test, the headless notebook tests and the browser
+#               tests (what CI runs; the browser tests need Chromium: apt-get install chromium)
 #
 # Extra arguments: make lab ARGS="--no-browser --port 9999"
 #                  make test-notebooks ARGS="-k toast -x"        (passed to pytest)
+#                  make test-browser ARGS="--test-name-pattern=toast" (passed to node --test)
 # Another Python:  make setup PYTHON=python3.12
 
 SHELL := /bin/bash
 ARGS ?=
 export PYTHON ?= python3
 
-.PHONY: help setup lab test test-go test-notebooks clean
+.PHONY: help setup lab test test-go test-notebooks test-browser clean
 
 help:
 	@echo "make lab             set up (if needed) and open JupyterLab on notebooks/ (ARGS=... for jupyter lab)"
-	@echo "make test            set up, then every test: gofmt, go vet, go test, notebook tests (what CI runs)"
+	@echo "make test            set up, then every test: gofmt, go vet, go test, notebook tests, browser tests (what CI runs)"
 	@echo "make test-go         only gofmt, go vet and go test"
 	@echo "make test-notebooks  only the headless notebook tests (ARGS=... for pytest)"
+	@echo "make test-browser    only the browser tests: notebooks in JupyterLab in Chromium, HTML exports (ARGS=... for node --test)"
 	@echo "make setup           install the kernel, tools and Python venv into .tools/ and .venv/"
 	@echo "make clean           remove .venv/, .tools/ and build/"
 
@@ -34,6 +37,9 @@ test-go:
 
 test-notebooks:
 	@bash scripts/test.sh notebooks $(ARGS)
+
+test-browser:
+	@bash scripts/test.sh browser $(ARGS)
 
 clean:
 	rm -rf .venv .tools build

@@ -148,7 +148,7 @@ func TestConstructors(t *testing.T) {
 			chart:      Bars("Breakfast", "min", []string{"synchronous", "asynchronous"}, []float64{9, 5}),
 			kind:       "bars",
 			seriesType: []string{"bar"},
-			values:     []string{`{"value":9}`, `{"value":5}`, `"name":"min"`, `"formatter":"{c} min"`},
+			values:     []string{`{"value":9}`, `{"value":5}`, `"name":"min"`, `return F(p.value)+' min'`, `"interval":"0"`},
 			rows:       [][]string{{"synchronous", "9"}, {"asynchronous", "5"}},
 		},
 		{

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	ec "github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
@@ -415,6 +416,24 @@ func Scaling(title string, measured []Point, curves ...Curve) *Chart {
 const barsTooltipJS = `function(ps){` + jsNum + `var e=echarts.format.encodeHTML,u=opt.yAxis[0].name||'';
 return ps.map(function(p){return p.marker+e(String(p.name))+': '+F(p.value)+' '+e(u);}).join('<br>');}`
 
+// labelRotation slants category labels (degrees) when, at about 7 px a character, the
+// longest would not fit in its share of the default width.
+func labelRotation(labels []string) float64 {
+	longest := 0
+	for _, l := range labels {
+		longest = max(longest, utf8.RuneCountInString(l))
+	}
+	if longest*7 > (DefaultWidth-120)/max(len(labels), 1) {
+		return 20
+	}
+	return 0
+}
+
+// jsSafe drops the characters a JavaScript string in a go-echarts function may not hold.
+func jsSafe(s string) string {
+	return strings.NewReplacer(`'`, "", `"`, "", `\`, "", "\n", " ").Replace(s)
+}
+
 // Bars draws one simple bar chart, one bar per label with its value on top,
 // unit in the y axis name (e.g. the talk's breakfast: 9 vs 5 minutes).
 func Bars(title, unit string, labels []string, values []float64) *Chart {
@@ -424,18 +443,17 @@ func Bars(title, unit string, labels []string, values []float64) *Chart {
 	}
 	bar := ec.NewBar()
 	bar.SetGlobalOptions(
-		titleOpts(title), gridOpts("48", "16"),
+		titleOpts(title), gridOpts("48", "40"),
 		ec.WithLegendOpts(opts.Legend{Show: opts.Bool(false)}),
 		ec.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis", Formatter: opts.FuncOpts(barsTooltipJS),
 			AxisPointer: &opts.AxisPointer{Type: "shadow"}}),
-		ec.WithXAxisOpts(opts.XAxis{Type: "category", AxisLabel: &opts.AxisLabel{HideOverlap: opts.Bool(true)}}),
+		// Every label shown, slanted when they would not fit side by side.
+		ec.WithXAxisOpts(opts.XAxis{Type: "category", AxisLabel: &opts.AxisLabel{Interval: "0", Rotate: labelRotation(labels)}}),
 		ec.WithYAxisOpts(opts.YAxis{Type: "value", Name: unit, Min: 0, AxisLabel: &opts.AxisLabel{}}),
 	)
 	bar.SetXAxis(labels)
-	label := "{c}"
-	if unit != "" {
-		label += " " + unit
-	}
+	// Values on the bars with four significant digits and the unit.
+	label := string(opts.FuncOpts(`function(p){` + jsNum + `return F(p.value)+'` + jsSafe(" "+unit) + `';}`))
 	bar.AddSeries(title, data,
 		ec.WithBarChartOpts(opts.BarChart{ColorBy: "data", BarCategoryGap: "30%"}),
 		ec.WithSeriesOpts(func(s *ec.SingleSeries) { s.BarMaxWidth = "120" }),

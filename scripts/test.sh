@@ -1,22 +1,26 @@
 #!/usr/bin/env bash
 # make test / test-go / test-notebooks — run the project's tests, failing fast, one banner per step.
 #
-#   scripts/test.sh all        [pytest args]   setup, gofmt, go vet, go test, notebook tests (CI)
+#   scripts/test.sh all        [pytest args]   setup, gofmt, go vet, go test, notebook tests, browser tests (CI)
 #   scripts/test.sh go                         gofmt, go vet, go test
 #   scripts/test.sh notebooks  [pytest args]   setup, notebook tests
+#   scripts/test.sh browser    [node args]     setup, browser tests (tests/browser; e.g. --test-name-pattern=toast)
 #
 # Notebook-test knobs (environment): SPEEDUP_NOTEBOOKS_DIR, SPEEDUP_OFFLINE=0 (let the kernel
 # download modules; by default it runs with GOPROXY=off), SPEEDUP_NOTEBOOK_MAX_SECONDS, SPEEDUP_CELL_TIMEOUT — see tests/notebooks/nbrun.py.
+# Browser-test knobs: SPEEDUP_BROWSER=skip (skip that step, loudly), SPEEDUP_CHROMIUM (default
+# /usr/bin/chromium), SPEEDUP_BROWSER_NOTEBOOK_TIMEOUT — see tests/browser/lib/config.js.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 
 what="${1:-all}"
 shift || true
 case "$what" in
-  all)       steps=(setup gofmt vet gotest notebooks) ;;
+  all)       steps=(setup gofmt vet gotest notebooks browser) ;;
   go)        steps=(gofmt vet gotest) ;;
   notebooks) steps=(setup notebooks) ;;
-  *) die "usage: scripts/test.sh all|go|notebooks [pytest args]" ;;
+  browser)   steps=(setup browser) ;;
+  *) die "usage: scripts/test.sh all|go|notebooks|browser [pytest or node args]" ;;
 esac
 
 T0="$(now_s)"
@@ -37,8 +41,50 @@ go_files() {
     -type f -name '*.go' -print
 }
 
+# browser_tests [node --test args]: the npm packages of tests/browser (npm ci, only when
+# package.json or package-lock.json changed), then the tests: the HTML exports of the notebooks
+# executed by the notebook step (build/notebooks/), with and without JavaScript; then each
+# notebook run in JupyterLab in Chromium.
+browser_tests() {
+  local dir="$ROOT/tests/browser" chromium="${SPEEDUP_CHROMIUM:-/usr/bin/chromium}" v stamp sha
+  if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+    say "${_R}Node.js (node and npm, version 20 or later) is needed for the browser tests${_N}" \
+        "(Debian/Ubuntu: apt-get install nodejs npm; or https://nodejs.org/)."
+    say "To skip this step explicitly: SPEEDUP_BROWSER=skip make test"
+    return 1
+  fi
+  v="$(node -p 'process.versions.node.split(".")[0]')"
+  if [ "$v" -lt 20 ]; then
+    say "${_R}node $(node --version) is too old for the browser tests: Node.js 20 or later is needed.${_N}"
+    return 1
+  fi
+  if [ ! -x "$chromium" ]; then
+    say "${_R}Chromium is missing (looked for $chromium).${_N} The browser tests drive Debian's Chromium; install it with"
+    say "    apt-get install chromium      (Debian/Ubuntu, as root; else: sudo apt-get install chromium)"
+    say "or point SPEEDUP_CHROMIUM at a Chromium/Chrome binary, or skip this step explicitly: SPEEDUP_BROWSER=skip make test"
+    return 1
+  fi
+  [ -x "$VENV/bin/jupyter" ] || { say "${_R}.venv is missing: run make setup${_N}"; return 1; }
+  stamp="$dir/node_modules/.speedup-stamp"
+  sha="$(sha_of "$dir/package.json" "$dir/package-lock.json"; node --version)"
+  if [ "$(cat "$stamp" 2>/dev/null)" = "$sha" ]; then
+    ok "npm packages of tests/browser up to date (playwright-core $(cd "$dir" && node -p "require('playwright-core/package.json').version"))"
+  else
+    step "npm ci in tests/browser (playwright-core, pinned in package-lock.json; no browser download)"
+    (cd "$dir" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --prefer-offline) || {
+      say "${_R}npm ci failed in tests/browser (see above): the npm registry must be reachable the first time.${_N}"
+      return 1
+    }
+    printf '%s\n' "$sha" > "$stamp"
+  fi
+  local rc=0
+  (cd "$dir" && node --test --test-reporter=spec --test-concurrency=1 "$@" export.test.js lab.test.js) || rc=$?
+  say "screenshots in build/screenshots/; HTML exports, saved notebooks and JupyterLab's log in build/browser/"
+  return "$rc"
+}
+
 run_step() {
-  local step="$1" t rc=0 out
+  local step="$1" t rc=0 out result=""
   t="$(now_s)"
   case "$step" in
     setup)
@@ -70,15 +116,28 @@ run_step() {
       [ -x "$VENV/bin/python" ] || die ".venv is missing: run make setup"
       "$VENV/bin/python" -m pytest "$ROOT/tests/notebooks" -v -o cache_dir="$BUILD/.pytest_cache" "$@" || rc=$?
       say "executed notebooks saved in build/notebooks/ (fixtures in build/notebooks-fixtures/)" ;;
+    browser)
+      banner "browser tests (tests/browser: each notebook run in JupyterLab in Chromium; HTML exports with and without JavaScript)"
+      if [ "${SPEEDUP_BROWSER:-}" = skip ]; then
+        printf '%s%s%s\n' "$_Y" "!!!! SKIPPED: SPEEDUP_BROWSER=skip — the browser tests did NOT run (charts in JupyterLab, fallback tables, offline HTML exports are unchecked)" "$_N" >&2
+        result="SKIPPED (SPEEDUP_BROWSER=skip)"
+      else
+        browser_tests "${@:2}" || rc=$?   # $1 is the step name
+      fi ;;
   esac
-  summary+=("$(printf '%-10s %6s s  %s' "$step" "$(elapsed "$t")" "$([ "$rc" = 0 ] && echo ok || echo FAILED)")")
+  [ -n "$result" ] || result="$([ "$rc" = 0 ] && echo ok || echo FAILED)"
+  summary+=("$(printf '%-10s %6s s  %s' "$step" "$(elapsed "$t")" "$result")")
   [ "$rc" = 0 ] || failed "$step (exit status $rc)"
 }
 
 for step in "${steps[@]}"; do
   n=$((n + 1))
-  if [ "$step" = notebooks ]; then run_step "$step" "$@"; else run_step "$step"; fi
+  case "$step/$what" in
+    notebooks/*|browser/browser) run_step "$step" "$@" ;;   # pytest args / node --test args
+    *) run_step "$step" ;;
+  esac
 done
 
 printf '\n%s==== all passed%s in %s s\n' "$_G" "$_N" "$(elapsed "$T0")"
 for s in "${summary[@]}"; do printf '     %s\n' "$s"; done
+case "${summary[*]}" in *SKIPPED*) printf '%s==== some tests were SKIPPED (see above)%s\n' "$_Y" "$_N" ;; esac
