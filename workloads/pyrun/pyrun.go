@@ -287,9 +287,11 @@ func (r *Result) WriteTable(w io.Writer) {
 	}
 }
 
-// Run runs the talk's Python (talk_image_resize.py) with python on exactly paths and
-// returns its report. python is an interpreter with Pillow and NumPy, as [Find]
-// returns. Images that fail to decode are reported in [Result.Errors], not as an error.
+// Run runs the talk's Python (talk_image_resize.py) with python on exactly paths, in
+// their order (made absolute, passed in a list file), and returns its report. python
+// is an interpreter with Pillow and NumPy, as [Find] returns. Images that fail to
+// decode are reported in [Result.Errors], not as an error; a script that fails is an
+// error ending with the last lines of its stderr.
 // When ctx is cancelled, Run kills the script and its pool's workers and returns an
 // error that wraps ctx.Err().
 func Run(ctx context.Context, python string, paths []string, opts Options) (*Result, error) {
