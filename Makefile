@@ -6,13 +6,14 @@
 # Extra arguments: make lab ARGS="--no-browser --port 9999"
 #                  make test-notebooks ARGS="-k toast -x"        (passed to pytest)
 #                  make test-browser ARGS="--test-name-pattern=toast" (passed to node --test)
+# The Docker/Binder image: make image-test (buildah; what CI runs after make test)
 # Another Python:  make setup PYTHON=python3.12
 
 SHELL := /bin/bash
 ARGS ?=
 export PYTHON ?= python3
 
-.PHONY: help setup lab test test-go test-notebooks test-browser clean
+.PHONY: help setup lab test test-go test-notebooks test-browser image-test clean
 
 help:
 	@echo "make lab             set up (if needed) and open JupyterLab on notebooks/ (ARGS=... for jupyter lab)"
@@ -20,6 +21,7 @@ help:
 	@echo "make test-go         only gofmt, go vet and go test"
 	@echo "make test-notebooks  only the headless notebook tests (ARGS=... for pytest)"
 	@echo "make test-browser    only the browser tests: notebooks in JupyterLab in Chromium, HTML exports (ARGS=... for node --test)"
+	@echo "make image-test      build the Dockerfile with buildah and run every notebook inside the image (root, buildah)"
 	@echo "make setup           install the kernel, tools and Python venv into .tools/ and .venv/"
 	@echo "make clean           remove .venv/, .tools/ and build/"
 
@@ -40,6 +42,9 @@ test-notebooks:
 
 test-browser:
 	@bash scripts/test.sh browser $(ARGS)
+
+image-test:
+	@bash scripts/image-test.sh $(ARGS)
 
 clean:
 	rm -rf .venv .tools build

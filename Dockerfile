@@ -1,0 +1,129 @@
+# speedup — JupyterLab with the GoNB (Go) kernel and the notebooks, Binder-style.
+#
+#   docker build -t speedup .
+#   docker run --rm -p 8888:8888 speedup        # then open the http://127.0.0.1:8888/lab?token=... URL it prints
+#
+# Also builds unchanged on mybinder.org, which passes --build-arg NB_USER=... --build-arg NB_UID=...
+# and starts `jupyter notebook --ip=0.0.0.0 ...` (or `jupyter lab`) in $HOME.
+#
+# What is where (all but /usr/local/go owned by the non-root user, so `pip install` and `go get`
+# work from a notebook):
+#   $HOME (/home/jovyan)   this repository; JupyterLab opens here, notebooks in notebooks/
+#   /opt/venv              Python venv: requirements.txt (JupyterLab, nbclient, pytest, ...) + notebook
+#   /opt/venv/share/jupyter/kernels/gonb   the "Go (gonb)" kernelspec (what scripts/setup.sh writes)
+#   /opt/gopath/bin        gonb and goimports (go.mod `tool` lines), gopls (completion)
+#   /opt/gopath/pkg/mod    every Go module the notebooks need (and the checksum database's answers
+#                          about them): the notebooks run with no network
+#   /opt/gocache           Go build cache, warmed with the repository's packages
+#   /usr/local/go          the Go toolchain, from the official golang image
+#
+# Network: the notebooks need none after the build (proved by scripts/image-test.sh, which runs
+# them with GOPROXY=off and no network). GOPROXY keeps Go's default, so `go get` in a cell still
+# works where there is a network (mybinder.org has one).
+#
+# Few layers on purpose (each RUN/COPY is one): system packages + user, the Go toolchain, the
+# Python and Go dependencies (cached while requirements.txt/go.mod/go.sum do not change), the
+# repository, the warm build cache.
+
+ARG GO_IMAGE=golang:1.26-bookworm
+FROM ${GO_IMAGE} AS golang
+
+FROM debian:bookworm-slim
+
+ARG NB_USER=jovyan
+ARG NB_UID=1000
+ARG GOPLS_VERSION=v0.21.1
+# notebook: `jupyter notebook`, which mybinder.org starts (a 7.6.x matches jupyterlab 4.6.x)
+ARG NOTEBOOK_VERSION=7.6.5
+
+ENV NB_USER=${NB_USER} \
+    NB_UID=${NB_UID} \
+    USER=${NB_USER} \
+    HOME=/home/${NB_USER} \
+    SHELL=/bin/bash \
+    LANG=C.UTF-8 \
+    VIRTUAL_ENV=/opt/venv \
+    GOPATH=/opt/gopath \
+    GOCACHE=/opt/gocache \
+    GOTOOLCHAIN=local \
+    CGO_ENABLED=0 \
+    PATH=/opt/venv/bin:/opt/gopath/bin:/usr/local/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+
+# System packages (python3 3.11 + venv, CA certificates for `go get`/pip, tini to reap the
+# kernels' orphans), the user, and the /opt folders owned by the user.
+RUN set -eux; \
+    apt-get update; \
+    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+        ca-certificates python3 python3-venv tini; \
+    rm -rf /var/lib/apt/lists/*; \
+    groupadd --gid "${NB_UID}" "${NB_USER}"; \
+    useradd --uid "${NB_UID}" --gid "${NB_UID}" --create-home --shell /bin/bash \
+        --comment "Default user" "${NB_USER}"; \
+    install -d -o "${NB_UID}" -g "${NB_UID}" /opt/venv /opt/gopath /opt/gocache
+
+COPY --from=golang /usr/local/go /usr/local/go
+
+USER ${NB_UID}
+WORKDIR ${HOME}
+
+# Dependencies, as the user, from the files that pin them only (so this layer is reused while
+# they do not change): the venv, the GoNB kernel + goimports (go.mod `tool` directives, the same
+# `go install tool` as scripts/setup.sh), gopls (its sources, ~150 MB, in a throw-away module
+# cache: only the binary is needed), every module go.mod needs, the kernelspec (what
+# scripts/setup.sh writes) and a Jupyter server setting that makes new notebooks use Go.
+# The build cache of these installs is dropped; the last step warms it with what notebooks use.
+COPY --chown=${NB_UID}:${NB_UID} requirements.txt go.mod go.sum ${HOME}/
+RUN set -eux; \
+    python3 -m venv /opt/venv; \
+    pip install --no-cache-dir --disable-pip-version-check --quiet \
+        -r requirements.txt "notebook==${NOTEBOOK_VERSION}"; \
+    go install tool; \
+    GOMODCACHE=/tmp/gopls-mod go install "golang.org/x/tools/gopls@${GOPLS_VERSION}"; \
+    GOMODCACHE=/tmp/gopls-mod go clean -modcache; \
+    go mod download; \
+    go clean -cache; \
+    kernel_dir=/opt/venv/share/jupyter/kernels/gonb; \
+    mkdir -p "$kernel_dir"; \
+    python3 -c 'import json, sys; print(json.dumps({ \
+        "argv": ["/opt/gopath/bin/gonb", "--kernel", "{connection_file}", "--logtostderr"], \
+        "display_name": "Go (gonb)", "language": "go", "interrupt_mode": "message", \
+        "env": {"PATH": "/opt/gopath/bin:/usr/local/go/bin:${PATH}"}}, indent=2))' \
+        > "$kernel_dir/kernel.json"; \
+    install -m 644 "$(go list -m -f '{{.Dir}}' github.com/janpfeifer/gonb)/internal/kernel/Go_gopher_favicon.svg" \
+        "$kernel_dir/logo-svg.svg"; \
+    echo '{"MappingKernelManager": {"default_kernel_name": "gonb"}}' \
+        > /opt/venv/etc/jupyter/jupyter_server_config.json; \
+    jupyter kernelspec list | grep -E '^ *gonb +/opt/venv/share/jupyter/kernels/gonb$'; \
+    gonb -V
+
+# The repository, in the user's home (mybinder.org's rule: the repo in $HOME, owned by the user).
+COPY --chown=${NB_UID}:${NB_UID} . ${HOME}/
+
+# Do once what a notebook's first cells make GoNB do, so that a notebook needs no network and
+# its first cell compiles in seconds: GoNB builds each cell in a temporary module that requires
+# this repository (the notebooks' `!*go mod edit -require=... -replace=...=$GONB_DIR/..`) and
+# runs `go get` there. That `go get` asks the checksum database (sum.golang.org) about every
+# module it adds to the temporary go.sum -- GOPROXY=off does not stop that -- so its answers must
+# be in the module cache (cache/download/sumdb) beforehand. The build cache gets every package of
+# the repository and its dependencies (GoNB's gonbui included).
+RUN set -eux; \
+    go build ./...; \
+    w="$(mktemp -d)"; cd "$w"; \
+    go mod init gonb_warmup; \
+    go mod edit -require=github.com/speedup-go/speedup@v0.0.0-00010101000000-000000000000 \
+        -replace="github.com/speedup-go/speedup=$HOME"; \
+    { echo 'package main'; echo 'import ('; \
+      go -C "$HOME" list -f '{{if ne .Name "main"}}_ "{{.ImportPath}}"{{end}}' ./... | grep .; \
+      echo ')'; echo 'func main() {}'; } > main.go; \
+    go get; \
+    go build -o warmup .; \
+    cd "$HOME"; rm -rf "$w"; \
+    du -sh /opt/gopath/pkg/mod /opt/gocache
+
+EXPOSE 8888
+# tini reaps the processes that kernels and their cells leave behind and passes signals on
+# (-g: to the whole process group), so `docker stop` and Ctrl-C end JupyterLab and its kernels
+# cleanly; -s: it also reaps when it is not PID 1 (docker run --init, buildah run).
+ENTRYPOINT ["tini", "-s", "-g", "--"]
+# Token authentication stays on: open the URL with ?token=... that JupyterLab prints.
+CMD ["jupyter", "lab", "--ip=0.0.0.0", "--port=8888", "--no-browser"]
