@@ -27,7 +27,8 @@
 #   IMAGE_TAG=speedup:test           name of the image to build and test
 #   IMAGE_BUILD_ARGS="..."           extra `buildah bud` arguments, e.g. "--build-arg NB_USER=binder"
 #   IMAGE_TEST_PYTEST_ARGS="..."     what pytest runs inside the image (default: tests/notebooks, all
-#                                    but the one test of make setup's .tools/bin layout)
+#                                    but the one test of make setup's .tools/bin layout), e.g.
+#                                    'tests/notebooks/test_notebooks.py -k "toast and not expectations"'
 #   IMAGE_TEST_LAYERS=1              buildah bud --layers (cache each step; 0: one layer, no cache)
 #   IMAGE_TEST_PRUNE=1               after a build, `buildah rmi --prune` (earlier builds' dangling images)
 #   IMAGE_TEST_REBASE=1              remake the base images even if buildah has them
@@ -46,7 +47,9 @@ read -r -a BUILD_ARGS <<<"${IMAGE_BUILD_ARGS:-}"
 # The whole notebook suite but one test: test_kernel_path_comes_from_the_kernelspec expects the
 # kernel's tools in <repo>/.tools/bin (make setup's layout); the image keeps them in /opt/gopath/bin.
 PYTEST_ARGS=(tests/notebooks -k "not test_kernel_path_comes_from_the_kernelspec")
-[ -z "${IMAGE_TEST_PYTEST_ARGS:-}" ] || read -r -a PYTEST_ARGS <<<"$IMAGE_TEST_PYTEST_ARGS"
+if [ -n "${IMAGE_TEST_PYTEST_ARGS:-}" ]; then   # split like a shell would: -k "not a and not b"
+  mapfile -t PYTEST_ARGS < <(python3 -c 'import shlex, sys; print("\n".join(shlex.split(sys.argv[1])))' "$IMAGE_TEST_PYTEST_ARGS")
+fi
 
 ALL_PHASES=(base build inside notebooks lab)
 PHASES=("$@")

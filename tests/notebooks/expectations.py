@@ -76,7 +76,8 @@ def check_toast_and_coffee(nb):
     one = number(nb, r"^1 toaster:\s+([\d.]+) talk minutes")
     assert 200 <= one < 260, f"one toaster should take ~200 talk minutes, took {one}"
     speedup = number(nb, r"^toaster speedup: ([\d.]+)x")
-    assert 2.5 < speedup <= 4.05, f"4 toasters should be ~4x faster than one, got {speedup}x"
+    # Above 4 happens: the one-core sequential run's sleeps overshoot more on a busy machine.
+    assert 2.5 < speedup < 5, f"4 toasters should be ~4x faster than one, got {speedup}x"
     require_line(nb, r"^toast one slice: 2\d\.\d ms per loop")
     # Breakfast: 9 minutes synchronous, 5 asynchronous.
     sync = number(nb, r"^synchronous breakfast:\s+([\d.]+) talk minutes")

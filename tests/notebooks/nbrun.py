@@ -54,6 +54,9 @@ def kernel_env() -> dict[str, str]:
     env["JUPYTER_PREFER_ENV_PATH"] = "1"  # the project's kernelspec in .venv wins over ~/.local
     if os.environ.get("SPEEDUP_OFFLINE", "1") != "0":
         env["GOPROXY"] = "off"
+        # GOPROXY=off does not stop `go get` from asking the checksum database about modules
+        # missing from go.sum: point it nowhere, so a notebook that needs it fails here too.
+        env["GOSUMDB"] = "sum.golang.org https://127.0.0.1:9"
     return env
 
 
