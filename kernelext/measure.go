@@ -100,7 +100,7 @@ func Compare[In, Out any](ctx context.Context, task *Task[In, Out], inputs []In,
 		}
 	}
 	prog.setLabel(c.title)
-	prog.finish(0, failed, err)
+	prog.finish(failed, err)
 	return c, err
 }
 

@@ -310,3 +310,19 @@ func lastLines(s string, n int) string {
 	}
 	return strings.Join(lines, " | ")
 }
+
+// stderrTail keeps the last bytes written to it, for crash messages.
+type stderrTail struct {
+	buf []byte
+	max int
+}
+
+func (t *stderrTail) Write(p []byte) (int, error) {
+	t.buf = append(t.buf, p...)
+	if len(t.buf) > t.max {
+		t.buf = t.buf[len(t.buf)-t.max:]
+	}
+	return len(p), nil
+}
+
+func (t *stderrTail) String() string { return strings.TrimSpace(string(t.buf)) }

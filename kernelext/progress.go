@@ -83,7 +83,7 @@ func (p *progress) setLabel(label string) {
 }
 
 // finish draws the final state: done, done with failures, or stopped with err.
-func (p *progress) finish(_ time.Duration, failed int, err error) {
+func (p *progress) finish(failed int, err error) {
 	if !p.show {
 		return
 	}

@@ -7,7 +7,6 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
-	"strings"
 	"sync/atomic"
 	"time"
 
@@ -194,7 +193,7 @@ func Map[In, Out any](ctx context.Context, s Strategy, task *Task[In, Out], inpu
 		}
 	}
 	if owned {
-		prog.finish(run.Wall, run.Failed(), err)
+		prog.finish(run.Failed(), err)
 	}
 	return run, err
 }
@@ -290,19 +289,3 @@ func Timeline(row int) Option { return func(c *config) { c.timeline = row } }
 func TaskNames(names []string) Option { return func(c *config) { c.names = names } }
 
 func withProgress(p *progress) Option { return func(c *config) { c.prog = p } }
-
-// stderrTail keeps the last bytes written to it, for crash messages.
-type stderrTail struct {
-	buf []byte
-	max int
-}
-
-func (t *stderrTail) Write(p []byte) (int, error) {
-	t.buf = append(t.buf, p...)
-	if len(t.buf) > t.max {
-		t.buf = t.buf[len(t.buf)-t.max:]
-	}
-	return len(p), nil
-}
-
-func (t *stderrTail) String() string { return strings.TrimSpace(string(t.buf)) }

@@ -64,7 +64,7 @@ func MeasureScaling(label string, workers []int, job func(workers int) error, op
 		}
 	}()
 	prog.setLabel(label)
-	prog.finish(0, 0, err)
+	prog.finish(0, err)
 	return s, err
 }
 

@@ -70,21 +70,11 @@ async function executedNotebook(name) {
 }
 
 async function openExport(file, javaScriptEnabled) {
-  const context = await browser.newContext({ javaScriptEnabled, viewport: { width: 1280, height: 900 } });
-  const blocked = new Set();
-  const pageErrors = [];
   // Offline: nothing but the file itself (nbconvert's template asks for require.js and MathJax
   // on a CDN; the charts must not need anything).
-  await context.route(
-    (url) => !/^(file|data|blob|about):$/.test(url.protocol),
-    (route) => {
-      blocked.add(route.request().url());
-      return route.abort();
-    },
-  );
-  const page = await context.newPage();
-  page.on('pageerror', (e) => pageErrors.push(`uncaught: ${e.message}`));
-  page.on('console', (m) => m.type() === 'error' && pageErrors.push(`console.error: ${m.text().slice(0, 300)}`));
+  const { context, page, blocked, pageErrors } = await br.guardedPage(browser,
+    { javaScriptEnabled, viewport: { width: 1280, height: 900 } },
+    (url) => /^(file|data|blob|about):$/.test(url.protocol));
   await page.goto(pathToFileURL(file).href, { waitUntil: 'load', timeout: 60_000 });
   return { context, page, blocked, pageErrors };
 }

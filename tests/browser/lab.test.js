@@ -100,20 +100,9 @@ async function runInLab(name) {
   const source = path.join(cfg.NOTEBOOKS_DIR, name);
   const problems = [];
   const notes = [];
-  const pageErrors = [];
-  const blocked = new Set();
-  const context = await browser.newContext({ viewport: VIEWPORT });
   // Only JupyterLab itself may be reached: the charts must need no network.
-  await context.route(
-    (url) => !url.href.startsWith(lab.base) && !/^(data|blob|about):/.test(url.protocol),
-    (route) => {
-      blocked.add(route.request().url());
-      return route.abort();
-    },
-  );
-  const page = await context.newPage();
-  page.on('pageerror', (e) => pageErrors.push(`uncaught: ${e.message}`));
-  page.on('console', (m) => m.type() === 'error' && pageErrors.push(`console.error: ${m.text().slice(0, 300)}`));
+  const { context, page, blocked, pageErrors } = await br.guardedPage(browser, { viewport: VIEWPORT },
+    (url) => url.href.startsWith(lab.base) || /^(data|blob|about):/.test(url.protocol));
   const t0 = Date.now();
   let state = null;
   try {

@@ -153,7 +153,28 @@ function summarizeCharts(charts) {
   return charts.map((c) => `${c.kind}:${c.state || '-'}${c.canvases ? `/${c.inked}px` : c.svgMarks ? `/${c.svgMarks}svg` : ''}`).join(' ');
 }
 
+// guardedPage opens a page in a new context of browser whose requests are refused unless
+// allowed(url) says yes, recording the refused URLs and the page's uncaught errors and
+// console errors. contextOptions go to browser.newContext.
+async function guardedPage(browser, contextOptions, allowed) {
+  const blocked = new Set();
+  const pageErrors = [];
+  const context = await browser.newContext(contextOptions);
+  await context.route(
+    (url) => !allowed(url),
+    (route) => {
+      blocked.add(route.request().url());
+      return route.abort();
+    },
+  );
+  const page = await context.newPage();
+  page.on('pageerror', (e) => pageErrors.push(`uncaught: ${e.message}`));
+  page.on('console', (m) => m.type() === 'error' && pageErrors.push(`console.error: ${m.text().slice(0, 300)}`));
+  return { context, page, blocked, pageErrors };
+}
+
 module.exports = {
+  guardedPage,
   launch,
   inspectChartsInPage,
   chartsSettledInPage,
