@@ -30,7 +30,7 @@ if [ -x "$TOOLS_BIN/gonb" ] && [ -x "$TOOLS_BIN/goimports" ] &&
 else
   step "installing gonb and goimports (go.mod tool directives) into .tools/bin"
   t="$(now_s)"
-  # `go install github.com/janpfeifer/gonb@v0.11.1` is refused by some module proxies;
+  # `go install github.com/janpfeifer/gonb@v0.11.4` is refused by some module proxies;
   # installing the tools pinned in go.mod works everywhere the module itself resolves.
   if ! GOBIN="$TOOLS_BIN" go install tool; then
     die "'go install tool' failed (see above). It needs the Go module proxy (or a warm module cache)."

@@ -177,7 +177,7 @@ def check_data_processing(nb):
 def check_start_here(nb):
     require_line(nb, r"^Go:\s+go1\.\d+")
     require_line(nb, r"^notebook:\s+true \(GoNB kernel\)$")
-    require_line(nb, r"^gonb:\s+github\.com/janpfeifer/gonb v0\.11\.1$")
+    require_line(nb, r"^gonb:\s+github\.com/janpfeifer/gonb v0\.11\.4$")
     require_line(nb, r"^go-echarts:\s+github\.com/go-echarts/go-echarts/v2 v")
     require_line(nb, r"^check: 8 slices on 4 toasters in \d+ms, 0 failed$")
     assert chart_kinds(nb) == ["timeline"], f"charts: {chart_kinds(nb)}"
