@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/speedup-go/speedup/kernelext"
-	"github.com/speedup-go/speedup/workloads/pyrun"
+	"github.com/speedup-go/speedup/python"
 	"github.com/speedup-go/speedup/workloads/xray"
 )
 
@@ -48,7 +48,7 @@ func BenchmarkImagesGoVsPython(b *testing.B) {
 	cores := runtime.NumCPU()
 	strategies := []kernelext.Strategy{kernelext.Sequential(), kernelext.Goroutines(cores), kernelext.Processes(cores)}
 	rate := func(d time.Duration) float64 { return float64(len(files)) / d.Seconds() }
-	python, pyErr := pyrun.Find()
+	py, pyErr := python.Find()
 	if pyErr != nil {
 		b.Logf("Python side skipped: %v", pyErr)
 	}
@@ -69,7 +69,7 @@ func BenchmarkImagesGoVsPython(b *testing.B) {
 			continue
 		}
 		for _, draft := range []bool{false, true} {
-			res, err := pyrun.Run(ctx, python, files, pyrun.Options{Workers: cores, Repeat: 1, Warmup: 1, Draft: draft})
+			res, err := python.Run(ctx, py, files, python.Options{Workers: cores, Repeat: 1, Warmup: 1, Draft: draft})
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -77,10 +77,10 @@ func BenchmarkImagesGoVsPython(b *testing.B) {
 			if draft {
 				suffix = "-draft"
 			}
-			for _, m := range pyrun.Methods {
+			for _, m := range python.Methods {
 				b.ReportMetric(res.ImagesPerSecond(m), "python"+suffix+"/"+m+"-img/s")
 			}
-			pool := res.ImagesPerSecond(pyrun.Pool)
+			pool := res.ImagesPerSecond(python.Pool)
 			b.ReportMetric(best[resize.Name()]/pool, "go-plain/py"+suffix+"-pool")
 			b.ReportMetric(best[resizeFast.Name()]/pool, "go-fast/py"+suffix+"-pool")
 		}

@@ -15,7 +15,7 @@ import (
 
 	"github.com/disintegration/imaging"
 
-	"github.com/speedup-go/speedup/workloads/jpegdc"
+	"github.com/speedup-go/speedup/workloads/xray/jpegdc"
 )
 
 // Size is the side of a thumbnail: the talk resized every image to 64x64.

@@ -1,4 +1,4 @@
-// Package pyrun runs the talk's own Python on the same files, for comparison: the
+// Package python runs the talk's own Python on the same files, for comparison: the
 // image-processing case of "Speed Up Your Data Processing" (EuroPython 2020), where
 // each chest X-ray is opened with Pillow, resized to 64x64 and gathered into one
 // NumPy array by a list comprehension, by map and by a ProcessPoolExecutor.
@@ -8,8 +8,8 @@
 // it to a temporary folder, hands it exactly the Go side's list of files and parses its
 // JSON report into a [Result]:
 //
-//	python, err := pyrun.Find()               // $SPEEDUP_PYTHON, the project's .venv, or python3
-//	res, err := pyrun.Run(ctx, python, paths, pyrun.Options{Repeat: 3, Warmup: 1})
+//	py, err := python.Find()               // $SPEEDUP_PYTHON, the project's .venv, or python3
+//	res, err := python.Run(ctx, py, paths, python.Options{Repeat: 3, Warmup: 1})
 //	fmt.Println(res.Methods["pool"].MedianWall(), res.ImagesPerSecond("pool"))
 //	res.WriteTable(os.Stdout)
 //
@@ -40,6 +40,6 @@
 // running. If the Go program itself dies, the script notices that its parent has
 // changed within a quarter of a second and kills its own group.
 //
-// The folder python/ at the top of the repository holds a symbolic link to the same
-// script, for running it by hand.
-package pyrun
+// The scripts live beside this package's Go files (python/ at the top of the repository), so
+// they can also be run by hand: python3 python/talk_image_resize.py --help.
+package python

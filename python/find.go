@@ -1,4 +1,4 @@
-package pyrun
+package python
 
 import (
 	"bufio"
@@ -58,7 +58,7 @@ func FindFrom(dir string) (string, error) {
 func find(starts []string) (string, error) {
 	if p := os.Getenv(EnvPython); p != "" {
 		if err := check(p); err != nil {
-			return "", fmt.Errorf("pyrun: %s=%s: %v", EnvPython, p, err)
+			return "", fmt.Errorf("python: %s=%s: %v", EnvPython, p, err)
 		}
 		return p, nil
 	}
@@ -88,7 +88,7 @@ func find(starts []string) (string, error) {
 	} else {
 		return p, nil
 	}
-	return "", fmt.Errorf("pyrun: no Python >= 3.9 with Pillow and NumPy found; tried:\n  %s\n"+
+	return "", fmt.Errorf("python: no Python >= 3.9 with Pillow and NumPy found; tried:\n  %s\n"+
 		"Run `make setup` in the repository (it installs Pillow and NumPy into .venv from requirements.txt), "+
 		"or `pip install pillow numpy`, or set %s=/path/to/python3", strings.Join(tried, "\n  "), EnvPython)
 }

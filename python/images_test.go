@@ -1,4 +1,4 @@
-package pyrun
+package python
 
 import (
 	"bytes"
@@ -301,17 +301,6 @@ func TestScriptCompiles(t *testing.T) {
 	}
 	if out, err := exec.Command(python, "-m", "py_compile", p).CombinedOutput(); err != nil {
 		t.Fatalf("python -m py_compile %s: %v\n%s", ScriptName, err, out)
-	}
-}
-
-// python/talk_image_resize.py is a symbolic link to this package's copy, the one embedded.
-func TestPythonFolderHasTheSameScript(t *testing.T) {
-	data, err := os.ReadFile(filepath.Join("..", "..", "python", ScriptName))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if string(data) != Script() {
-		t.Errorf("python/%s differs from the embedded workloads/pyrun/%s", ScriptName, ScriptName)
 	}
 }
 

@@ -1,6 +1,6 @@
 //go:build unix
 
-package pyrun
+package python
 
 import "syscall"
 

@@ -1,4 +1,4 @@
-package pyrun
+package python
 
 import (
 	"bytes"
@@ -68,25 +68,25 @@ func (o Options) args() ([]string, error) {
 	if len(o.Methods) > 0 {
 		for _, m := range o.Methods {
 			if !slices.Contains(Methods, m) {
-				return nil, fmt.Errorf("pyrun: unknown method %q (want %s)", m, strings.Join(Methods, ", "))
+				return nil, fmt.Errorf("python: unknown method %q (want %s)", m, strings.Join(Methods, ", "))
 			}
 		}
 		args = append(args, "--methods", strings.Join(o.Methods, ","))
 	}
 	if o.Filter != "" {
 		if !slices.Contains(Filters, o.Filter) {
-			return nil, fmt.Errorf("pyrun: unknown filter %q (want %s, or \"\" for Pillow's default)", o.Filter, strings.Join(Filters, ", "))
+			return nil, fmt.Errorf("python: unknown filter %q (want %s, or \"\" for Pillow's default)", o.Filter, strings.Join(Filters, ", "))
 		}
 		args = append(args, "--filter", o.Filter)
 	}
 	if o.StartMethod != "" {
 		if !slices.Contains([]string{"fork", "spawn", "forkserver"}, o.StartMethod) {
-			return nil, fmt.Errorf("pyrun: unknown start method %q (want fork, spawn or forkserver)", o.StartMethod)
+			return nil, fmt.Errorf("python: unknown start method %q (want fork, spawn or forkserver)", o.StartMethod)
 		}
 		args = append(args, "--start-method", o.StartMethod)
 	}
 	if o.Workers < 0 || o.Repeat < 0 || o.Warmup < 0 || o.Size < 0 {
-		return nil, errors.New("pyrun: Workers, Repeat, Warmup and Size must not be negative")
+		return nil, errors.New("python: Workers, Repeat, Warmup and Size must not be negative")
 	}
 	if o.Workers > 0 {
 		args = append(args, "--workers", strconv.Itoa(o.Workers))
@@ -319,24 +319,24 @@ var onStart func(pid int)
 
 func run(ctx context.Context, python string, paths []string, args []string, stderr io.Writer) (*Result, error) {
 	if len(paths) == 0 {
-		return nil, errors.New("pyrun: no image paths")
+		return nil, errors.New("python: no image paths")
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("pyrun: not started: %w", err)
+		return nil, fmt.Errorf("python: not started: %w", err)
 	}
-	dir, err := os.MkdirTemp("", "pyrun-")
+	dir, err := os.MkdirTemp("", "speedup-python-")
 	if err != nil {
-		return nil, fmt.Errorf("pyrun: %w", err)
+		return nil, fmt.Errorf("python: %w", err)
 	}
 	defer os.RemoveAll(dir)
 	scriptPath := filepath.Join(dir, ScriptName)
 	if err := os.WriteFile(scriptPath, []byte(script), 0o644); err != nil {
-		return nil, fmt.Errorf("pyrun: %w", err)
+		return nil, fmt.Errorf("python: %w", err)
 	}
 	var list bytes.Buffer
 	for _, p := range paths {
 		if strings.ContainsAny(p, "\r\n") {
-			return nil, fmt.Errorf("pyrun: path %q contains a line break", p)
+			return nil, fmt.Errorf("python: path %q contains a line break", p)
 		}
 		if abs, err := filepath.Abs(p); err == nil {
 			p = abs
@@ -346,7 +346,7 @@ func run(ctx context.Context, python string, paths []string, args []string, stde
 	}
 	listPath := filepath.Join(dir, "paths.txt")
 	if err := os.WriteFile(listPath, list.Bytes(), 0o644); err != nil {
-		return nil, fmt.Errorf("pyrun: %w", err)
+		return nil, fmt.Errorf("python: %w", err)
 	}
 
 	argv := append([]string{"-u", scriptPath, listPath, "--json", "--die-with-parent"}, args...)
@@ -364,7 +364,7 @@ func run(ctx context.Context, python string, paths []string, args []string, stde
 		cmd.Stderr = io.MultiWriter(tail, stderr)
 	}
 	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("pyrun: starting %s: %w", python, err)
+		return nil, fmt.Errorf("python: starting %s: %w", python, err)
 	}
 	pid := cmd.Process.Pid
 	if onStart != nil {
@@ -385,15 +385,15 @@ func run(ctx context.Context, python string, paths []string, args []string, stde
 	killGroup(pid) // whatever of the group is left (a worker the script did not reap)
 	select {
 	case <-killed:
-		return nil, fmt.Errorf("pyrun: %s stopped: %w", ScriptName, ctx.Err())
+		return nil, fmt.Errorf("python: %s stopped: %w", ScriptName, ctx.Err())
 	default:
 	}
 	if werr != nil {
-		return nil, fmt.Errorf("pyrun: %s %s: %v%s", python, ScriptName, werr, tail.suffix())
+		return nil, fmt.Errorf("python: %s %s: %v%s", python, ScriptName, werr, tail.suffix())
 	}
 	res, err := decodeReport(stdout.Bytes())
 	if err != nil {
-		return nil, fmt.Errorf("pyrun: reading the report of %s: %v%s", ScriptName, err, tail.suffix())
+		return nil, fmt.Errorf("python: reading the report of %s: %v%s", ScriptName, err, tail.suffix())
 	}
 	return res, nil
 }
