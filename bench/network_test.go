@@ -1,66 +1,139 @@
 package bench
 
 import (
+	"bufio"
+	"cmp"
 	"context"
+	"encoding/json"
 	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
-	"github.com/speedup-go/speedup/kernelext"
+	"golang.org/x/sync/errgroup"
+
 	"github.com/speedup-go/speedup/workloads/airtemp"
 )
 
 const (
 	// latency is the server's fixed answer time, L.
 	latency = 20 * time.Millisecond
+	// resolution is the server's time between two items: one an hour, 24 items of
+	// 16 stations, about 16 kB of JSON a day.
+	resolution = time.Hour
 	// budget skips the runs whose ideal time, ceil(N/W)·L, is longer.
 	budget = 5 * time.Second
-	// maxConns caps the connections of one run. Each costs two file
-	// descriptors here, the client's and the server's, all in this process,
-	// whose limit is `ulimit -n` (20000 on the machines this was written on;
-	// Go raises the soft limit to the hard one): 10,000 concurrent
-	// connections would need more than 20,000. Above maxConns workers, the
-	// transport queues requests for a free connection.
+	// maxConns caps the connections of one run. Each costs a file descriptor in
+	// this process and one in the server's, whose limits are `ulimit -n` (20000
+	// on the machines this was written on; Go raises the soft limit to the hard
+	// one). Above maxConns workers, the transport queues requests for a free
+	// connection.
 	maxConns = 4000
 )
 
-// client is the Client the fetch task uses, set by each run. The task runs on
-// goroutines only: worker processes would not see it.
-var client atomic.Pointer[airtemp.Client]
-
-// fetch is created at package level, as kernelext asks of tasks (worker
-// processes re-execute the test binary and find it before main runs).
-var fetch = kernelext.NewTask("bench.airtemp.fetch", func(ctx context.Context, date string) (airtemp.DayResult, error) {
-	return client.Load().Fetch(ctx, date)
-})
-
-// BenchmarkNetworkVsIdeal fetches N days on W goroutines from a local server
-// answering in L, and compares the wall time with the ideal ceil(N/W)·L. Each
-// run starts with a new HTTP client, so connecting is part of the time; the
-// server sends one item an hour (about 15 kB a day) so that JSON does not
-// dominate on two cores.
+// BenchmarkNetworkVsIdeal fetches N days on W goroutines from a local API
+// server answering in L, the server running in a process of its own (this
+// test binary, re-executed), and compares the wall time with two limits
+// measured in the same run:
+//
+//   - ideal: ceil(N/W)·L, the rounds of waiting alone, as if reading an answer
+//     cost nothing;
+//   - roofline: max(ideal, N·(client + server CPU per request)/cores). Both
+//     processes share this machine's cores, so the server's CPU counts as much
+//     as the client's: each CPU-second either spends is a CPU-second the other
+//     cannot have. The CPU per request is this process's CPU time over the run
+//     (user + system: HTTP, JSON decoding, garbage collection, the pool itself)
+//     and the server process's, each divided by N.
+//
+// It reports the wall time as multiples of both ("x-ideal", "x-roofline"),
+// the CPU per request of each side in µs, and requests per second. Every
+// metric is the median of the b.N runs (`-benchtime 5x` for five); the spread
+// is logged. Each run starts with a new HTTP client, so connecting is part of
+// the time, and the connections are reused within the run.
+//
+//	go test -run '^$' -bench 'NetworkVsIdeal/N=(100/W=40|1000/W=100)$' -benchtime 5x ./bench/
 func BenchmarkNetworkVsIdeal(b *testing.B) {
-	srv, err := airtemp.Start(airtemp.ServerConfig{Latency: latency, Resolution: time.Hour})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer srv.Close()
+	api := startAPI(b)
+	defer api.Close()
+	cores := runtime.NumCPU()
 	for _, n := range []int{100, 1000, 10000} {
 		dates := airtemp.Dates("", n)
 		for _, w := range workers(n) {
 			b.Run(fmt.Sprintf("N=%d/W=%d", n, w), func(b *testing.B) {
 				ideal := rounds(n, w) * latency
-				var wall time.Duration
+				var runs []netRun
 				for b.Loop() {
-					wall += fetchAll(b, srv.URL(), w, dates)
+					runs = append(runs, measureGo(b, api, w, dates))
 				}
-				per := wall / time.Duration(b.N)
-				b.ReportMetric(float64(per)/float64(ideal), "x-ideal")
-				b.ReportMetric(float64(n)/per.Seconds(), "req/s")
+				med := func(f func(netRun) float64) float64 { return median(runs, f) }
+				wall := med(func(r netRun) float64 { return r.wall.Seconds() })
+				roof := med(func(r netRun) float64 { return r.roofline(ideal, cores).Seconds() })
+				b.ReportMetric(wall*1e3, "wall-ms")
+				b.ReportMetric(ideal.Seconds()*1e3, "ideal-ms")
+				b.ReportMetric(roof*1e3, "roofline-ms")
+				b.ReportMetric(med(func(r netRun) float64 { return r.wall.Seconds() / ideal.Seconds() }), "x-ideal")
+				b.ReportMetric(med(func(r netRun) float64 { return r.wall.Seconds() / r.roofline(ideal, cores).Seconds() }), "x-roofline")
+				b.ReportMetric(med(func(r netRun) float64 { return perRequest(r.client, n) }), "client-µs/req")
+				b.ReportMetric(med(func(r netRun) float64 { return perRequest(r.server, n) }), "server-µs/req")
+				b.ReportMetric(float64(n)/wall, "req/s")
+				b.ReportMetric(0, "ns/op") // the wall time is above, per run
+				for _, r := range runs {
+					b.Logf("wall %v, roofline %v (x%.2f), client %.0f µs/req, server %.0f µs/req",
+						r.wall.Round(100*time.Microsecond), r.roofline(ideal, cores).Round(100*time.Microsecond),
+						r.wall.Seconds()/r.roofline(ideal, cores).Seconds(), perRequest(r.client, n), perRequest(r.server, n))
+				}
 			})
 		}
 	}
+}
+
+// netRun is one measured run of N requests.
+type netRun struct {
+	wall   time.Duration
+	client time.Duration // CPU time of this process over the run
+	server time.Duration // CPU time of the server process over the run
+}
+
+// roofline is max(ideal, N·(client + server CPU per request)/cores), that is
+// the run's CPU time of both processes spread over the cores.
+func (r netRun) roofline(ideal time.Duration, cores int) time.Duration {
+	return max(ideal, (r.client+r.server)/time.Duration(cores))
+}
+
+func perRequest(cpu time.Duration, n int) float64 { return float64(cpu.Microseconds()) / float64(n) }
+
+func median[T any](xs []T, f func(T) float64) float64 {
+	v := make([]float64, len(xs))
+	for i, x := range xs {
+		v[i] = f(x)
+	}
+	slices.Sort(v)
+	if len(v) == 0 {
+		return 0
+	}
+	if len(v)%2 == 0 {
+		return (v[len(v)/2-1] + v[len(v)/2]) / 2
+	}
+	return v[len(v)/2]
+}
+
+// measureGo fetches dates on w goroutines and measures the run's wall time and
+// the CPU time of both processes.
+func measureGo(tb testing.TB, api *apiProcess, w int, dates []string) netRun {
+	tb.Helper()
+	s0, c0 := api.CPU(tb), selfCPU()
+	_, wall := fetchAll(tb, api.URL, w, dates)
+	c1, s1 := selfCPU(), api.CPU(tb)
+	return netRun{wall: wall, client: c1 - c0, server: s1 - s0}
 }
 
 // workers lists the pool sizes tried for n requests: 1, 40 (the talk's), 100
@@ -79,43 +152,215 @@ func workers(n int) []int {
 // rounds is ceil(n/w): how many requests each worker makes one after the other.
 func rounds(n, w int) time.Duration { return time.Duration((n + w - 1) / w) }
 
-// fetchAll fetches dates on w goroutines with a fresh client and returns the
-// run's wall time. Any failure fails the benchmark: the Client makes one
-// attempt only, so that trouble shows instead of hiding in retries.
-func fetchAll(tb testing.TB, url string, w int, dates []string) time.Duration {
+// fetchAll fetches dates on w goroutines, each taking the next date when done
+// with one (as a ThreadPoolExecutor's threads do), with a fresh HTTP client,
+// and returns the days in order and the run's wall time. Any failure fails
+// the benchmark: the Client makes one attempt only, so that trouble shows
+// instead of hiding in retries.
+func fetchAll(tb testing.TB, url string, w int, dates []string) ([]airtemp.DayResult, time.Duration) {
 	tb.Helper()
 	hc := airtemp.NewHTTPClient(min(w, maxConns))
 	defer hc.CloseIdleConnections()
-	client.Store(&airtemp.Client{BaseURL: url, HTTP: hc, MaxAttempts: 1})
-	run, err := kernelext.Map(context.Background(), kernelext.Goroutines(w), fetch, dates, kernelext.Progress(false))
-	if err == nil {
-		err = run.Err()
+	c := &airtemp.Client{BaseURL: url, HTTP: hc, MaxAttempts: 1}
+	out := make([]airtemp.DayResult, len(dates))
+	var (
+		next   atomic.Int64
+		g      errgroup.Group
+		failed atomic.Int64
+	)
+	start := time.Now()
+	for range min(w, len(dates)) {
+		g.Go(func() error {
+			var first error
+			for i := int(next.Add(1) - 1); i < len(dates); i = int(next.Add(1) - 1) {
+				r, err := c.Fetch(context.Background(), dates[i])
+				if err != nil {
+					failed.Add(1)
+					first = cmp.Or(first, err)
+					continue
+				}
+				out[i] = r
+			}
+			return first
+		})
 	}
+	err := g.Wait()
+	wall := time.Since(start)
 	if err != nil {
-		tb.Fatalf("%d requests on %d goroutines: %d failed: %v", len(dates), w, run.Failed(), err)
+		tb.Fatalf("%d requests on %d goroutines: %d failed: %v", len(dates), w, failed.Load(), err)
 	}
-	for i, r := range run.Values() {
+	for i, r := range out {
 		if r.Date != dates[i] || r.Readings == 0 {
 			tb.Fatalf("result %d is %+v, want the readings of %s", i, r, dates[i])
 		}
 	}
-	return run.Wall
+	return out, wall
+}
+
+// selfCPU is this process's user+system CPU time so far.
+func selfCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// The API server runs in a process of its own: this test binary, re-executed
+// with apiEnv set, which init notices before any test runs. It prints its URL,
+// then answers commands read from stdin, one a line:
+//
+//	cpu    → "cpu <ns>", its user+system CPU time so far
+//	stats  → "stats <json>", requests received and answered whole
+//
+// and closes when stdin does (also when this process dies).
+const apiEnv = "SPEEDUP_BENCH_AIRTEMP_SERVER"
+
+func init() {
+	if os.Getenv(apiEnv) != "" {
+		os.Exit(serveAPI(os.Stdin, os.Stdout))
+	}
+}
+
+// apiStats is what the server process reports of airtemp.Stats.
+type apiStats struct{ Requests, OK int }
+
+func serveAPI(in io.Reader, out io.Writer) int {
+	srv, err := airtemp.Start(airtemp.ServerConfig{Latency: latency, Resolution: resolution})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer srv.Close()
+	fmt.Fprintf(out, "url %s\n", srv.URL())
+	lines := bufio.NewScanner(in)
+	for lines.Scan() {
+		switch lines.Text() {
+		case "cpu":
+			fmt.Fprintf(out, "cpu %d\n", selfCPU())
+		case "stats":
+			st := srv.Stats()
+			j, _ := json.Marshal(apiStats{st.Requests, st.OK})
+			fmt.Fprintf(out, "stats %s\n", j)
+		default:
+			fmt.Fprintf(out, "error unknown command %q\n", lines.Text())
+		}
+	}
+	return 0
+}
+
+// apiProcess is the API server's process, seen from the benchmark.
+type apiProcess struct {
+	URL string
+
+	cmd *exec.Cmd
+	in  io.WriteCloser
+	out *bufio.Scanner
+	mu  sync.Mutex
+}
+
+// startAPI starts the API server's process; it stops when the test ends.
+func startAPI(tb testing.TB) *apiProcess {
+	tb.Helper()
+	exe, err := os.Executable()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	cmd := exec.Command(exe, "-test.run=^$")
+	cmd.Env = append(os.Environ(), apiEnv+"=1")
+	cmd.Stderr = os.Stderr
+	in, err := cmd.StdinPipe()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		tb.Fatal(err)
+	}
+	p := &apiProcess{cmd: cmd, in: in, out: bufio.NewScanner(out)}
+	tb.Cleanup(p.Close)
+	if !p.out.Scan() || !strings.HasPrefix(p.out.Text(), "url ") {
+		tb.Fatalf("API server process: first line %q, want its URL", p.out.Text())
+	}
+	p.URL = strings.TrimPrefix(p.out.Text(), "url ")
+	return p
+}
+
+// ask sends a command and returns the answer's argument.
+func (p *apiProcess) ask(tb testing.TB, cmd string) string {
+	tb.Helper()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if _, err := fmt.Fprintln(p.in, cmd); err != nil {
+		tb.Fatalf("API server process: %v", err)
+	}
+	if !p.out.Scan() {
+		tb.Fatalf("API server process: no answer to %q: %v", cmd, p.out.Err())
+	}
+	arg, ok := strings.CutPrefix(p.out.Text(), cmd+" ")
+	if !ok {
+		tb.Fatalf("API server process: answer %q to %q", p.out.Text(), cmd)
+	}
+	return arg
+}
+
+// CPU is the server process's CPU time so far.
+func (p *apiProcess) CPU(tb testing.TB) time.Duration {
+	ns, err := strconv.ParseInt(p.ask(tb, "cpu"), 10, 64)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return time.Duration(ns)
+}
+
+// Stats returns the server's counts so far.
+func (p *apiProcess) Stats(tb testing.TB) apiStats {
+	var st apiStats
+	if err := json.Unmarshal([]byte(p.ask(tb, "stats")), &st); err != nil {
+		tb.Fatal(err)
+	}
+	return st
+}
+
+// Close stops the server process and waits for it.
+func (p *apiProcess) Close() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.in == nil {
+		return
+	}
+	_ = p.in.Close()
+	p.in = nil
+	done := make(chan struct{})
+	go func() { _ = p.cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		_ = p.cmd.Process.Kill()
+		<-done
+	}
 }
 
 // TestNetworkVsIdeal is a small run of the benchmark's setup, so that
-// `go test ./...` checks it: 40 requests on 10 goroutines at least take their
+// `go test ./...` checks it: the server runs in its own process, whose CPU
+// time can be read, and 40 requests on 10 goroutines at least take their
 // ideal time, and not much more.
 func TestNetworkVsIdeal(t *testing.T) {
-	srv, err := airtemp.Start(airtemp.ServerConfig{Latency: latency, Resolution: time.Hour})
-	if err != nil {
-		t.Fatal(err)
+	api := startAPI(t)
+	if api.CPU(t) <= 0 {
+		t.Error("the server process reports no CPU time")
 	}
-	defer srv.Close()
-	wall := fetchAll(t, srv.URL(), 10, airtemp.Dates("", 40))
-	if ideal := rounds(40, 10) * latency; wall < ideal || wall > 20*ideal {
-		t.Errorf("40 requests on 10 goroutines took %v, want %v or a little more", wall, ideal)
+	r := measureGo(t, api, 10, airtemp.Dates("", 40))
+	if ideal := rounds(40, 10) * latency; r.wall < ideal || r.wall > 20*ideal {
+		t.Errorf("40 requests on 10 goroutines took %v, want %v or a little more", r.wall, ideal)
 	}
-	if st := srv.Stats(); st.Requests != 40 || st.OK != 40 {
+	if r.client <= 0 || r.server <= 0 {
+		t.Errorf("CPU over the run: client %v, server %v; want both above zero", r.client, r.server)
+	}
+	if st := api.Stats(t); st.Requests != 40 || st.OK != 40 {
 		t.Errorf("server stats %+v, want 40 requests served", st)
 	}
 	if got := workers(10000); fmt.Sprint(got) != "[40 100 10000]" {
