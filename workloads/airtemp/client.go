@@ -118,24 +118,48 @@ type DayResult struct {
 	Retries  []string // why each failed attempt failed, e.g. "attempt 1: HTTP 503 Service Unavailable"
 }
 
-// Fetch fetches one day with [Client.Day], pauses for c.Pause as the talk
-// did, and sums the day up. It is shaped as a task for package kernelext:
+// Fetch fetches one day as [Client.Day] does, with the same requests, retries
+// and errors, pauses for c.Pause as the talk did, and sums the day up. It is
+// shaped as a task for package kernelext:
 //
 //	fetch := kernelext.NewTask("fetch", client.Fetch)
+//
+// It reads the sums straight from the JSON instead of decoding a [Response]
+// first, which takes a twentieth of the CPU time and allocates nothing, and
+// falls back to decoding for any body that is not plainly the API's shape;
+// either way the DayResult is the one summing up Day's Response would give.
 //
 // If ctx is done during a request, a wait or the pause, Fetch returns at once
 // with the zero DayResult and an error naming the date and wrapping ctx.Err().
 func (c *Client) Fetch(ctx context.Context, date string) (DayResult, error) {
-	resp, st, err := c.day(ctx, date)
+	var res DayResult
+	st, err := c.day(ctx, date, func(body []byte) error {
+		var err error
+		res, err = summarizeBody(date, body)
+		return err
+	})
 	if err != nil {
 		return DayResult{}, err
 	}
 	if err := sleep(ctx, c.Pause); err != nil {
 		return DayResult{}, &Error{Date: date, Attempts: st.attempts, Err: err, kind: stopped, pause: true}
 	}
-	res := summarize(date, resp)
 	res.Attempts, res.Retries = st.attempts, st.retries
 	return res, nil
+}
+
+// summarizeBody sums up a 200 answer's body: straight from the JSON when
+// summarizeJSON can, else by decoding it into a Response as Day does, with
+// the same errors.
+func summarizeBody(date string, body []byte) (DayResult, error) {
+	if res, ok := summarizeJSON(date, body); ok {
+		return res, nil
+	}
+	r, err := decodeResponse(body)
+	if err != nil {
+		return DayResult{}, err
+	}
+	return summarize(date, r), nil
 }
 
 func summarize(date string, r *Response) DayResult {
@@ -166,8 +190,16 @@ func summarize(date string, r *Response) DayResult {
 // after the last attempt; the failure itself when it is not retried; ctx's
 // error, wrapped, when ctx is done, which stops a request or a wait at once.
 func (c *Client) Day(ctx context.Context, date string) (*Response, error) {
-	r, _, err := c.day(ctx, date)
-	return r, err
+	var r *Response
+	_, err := c.day(ctx, date, func(body []byte) error {
+		var err error
+		r, err = decodeResponse(body)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
 }
 
 type dayState struct {
@@ -175,33 +207,36 @@ type dayState struct {
 	retries  []string
 }
 
-func (c *Client) day(ctx context.Context, date string) (*Response, dayState, error) {
+// day makes the attempts for one date, handing each 200 answer's body to
+// decode, which must not keep it: a decode error is the attempt's error. The
+// body is complete, and at most maxBody long.
+func (c *Client) day(ctx context.Context, date string, decode func(body []byte) error) (dayState, error) {
 	var st dayState
 	if _, err := ParseDate(date); err != nil {
-		return nil, st, fmt.Errorf("airtemp: %w", err)
+		return st, fmt.Errorf("airtemp: %w", err)
 	}
 	if c.BaseURL == "" {
-		return nil, st, errors.New("airtemp: Client.BaseURL is empty: set it to a local Server's URL() (or to DataGovSG to ask the real API)")
+		return st, errors.New("airtemp: Client.BaseURL is empty: set it to a local Server's URL() (or to DataGovSG to ask the real API)")
 	}
 	u, err := url.Parse(strings.TrimSuffix(c.BaseURL, "/") + Path)
 	if err != nil {
-		return nil, st, fmt.Errorf("airtemp: bad BaseURL: %w", err)
+		return st, fmt.Errorf("airtemp: bad BaseURL: %w", err)
 	}
 	u.RawQuery = url.Values{"date": {date}}.Encode()
 	target := u.String()
 	if err := ctx.Err(); err != nil {
-		return nil, st, &Error{Date: date, Err: err, kind: stopped}
+		return st, &Error{Date: date, Err: err, kind: stopped}
 	}
 
 	var (
 		last      error
 		permanent bool
 	)
-	op := func() (*Response, error) {
+	op := func() (struct{}, error) {
 		st.attempts++
-		r, err := c.get(ctx, target)
+		err := c.get(ctx, target, decode)
 		if err == nil {
-			return r, nil
+			return struct{}{}, nil
 		}
 		last, permanent = err, false
 		var ra *retryAfter
@@ -212,9 +247,9 @@ func (c *Client) day(ctx context.Context, date string) (*Response, dayState, err
 			permanent = true
 			err = fmt.Errorf("%w: waiting that long is more than MaxRetryAfter (%v)", err, c.maxRetryAfter())
 			last = err
-			return nil, backoff.Permanent(err)
+			return struct{}{}, backoff.Permanent(err)
 		}
-		return nil, err
+		return struct{}{}, err
 	}
 	notify := func(err error, wait time.Duration) {
 		st.retries = append(st.retries, fmt.Sprintf("attempt %d: %v", st.attempts, err))
@@ -231,9 +266,9 @@ func (c *Client) day(ctx context.Context, date string) (*Response, dayState, err
 		opts = append(opts, backoff.WithMaxTries(uint(n)))
 	}
 	start := time.Now()
-	r, err := backoff.Retry(ctx, op, opts...)
+	_, err = backoff.Retry(ctx, op, opts...)
 	if err == nil {
-		return r, st, nil
+		return st, nil
 	}
 	e := &Error{Date: date, Attempts: st.attempts, Err: last}
 	switch {
@@ -251,15 +286,16 @@ func (c *Client) day(ctx context.Context, date string) (*Response, dayState, err
 			e.elapsed = time.Since(start).Round(time.Millisecond)
 		}
 	}
-	return nil, st, e
+	return st, e
 }
 
-// get makes one attempt. Its errors wrapped in backoff.Permanent are not
-// retried; a *retryAfter in the chain sets the next wait.
-func (c *Client) get(ctx context.Context, target string) (*Response, error) {
+// get makes one attempt, handing a 200 answer's body to decode. Its errors
+// wrapped in backoff.Permanent are not retried; a *retryAfter in the chain
+// sets the next wait.
+func (c *Client) get(ctx context.Context, target string, decode func(body []byte) error) error {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
 	if err != nil {
-		return nil, backoff.Permanent(err)
+		return backoff.Permanent(err)
 	}
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", "speedup-airtemp (github.com/speedup-go/speedup)")
@@ -275,7 +311,7 @@ func (c *Client) get(ctx context.Context, target string) (*Response, error) {
 		if errors.As(err, &ue) {
 			err = ue.Err
 		}
-		return nil, err
+		return err
 	}
 	defer resp.Body.Close()
 
@@ -284,22 +320,30 @@ func (c *Client) get(ctx context.Context, target string) (*Response, error) {
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10)) // so the connection can be reused
 		se := &StatusError{Code: resp.StatusCode, Status: resp.Status, Message: errorMessage(body)}
 		if resp.StatusCode != http.StatusTooManyRequests && resp.StatusCode < 500 {
-			return nil, backoff.Permanent(se)
+			return backoff.Permanent(se)
 		}
 		if d, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
 			se.RetryAfter = d
-			return nil, &retryAfter{err: se, wait: d, ra: &backoff.RetryAfterError{Duration: d}}
+			return &retryAfter{err: se, wait: d, ra: &backoff.RetryAfterError{Duration: d}}
 		}
-		return nil, se
+		return se
 	}
 
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
-	if err != nil {
-		return nil, fmt.Errorf("reading the body: %w", err) // cut short: retried
+	buf := getBuffer(resp.ContentLength)
+	defer putBuffer(buf)
+	if _, err := buf.ReadFrom(io.LimitReader(resp.Body, maxBody+1)); err != nil {
+		return fmt.Errorf("reading the body: %w", err) // cut short: retried
 	}
-	if len(body) > maxBody {
-		return nil, backoff.Permanent(fmt.Errorf("body larger than %d MB", maxBody>>20))
+	if buf.Len() > maxBody {
+		return backoff.Permanent(fmt.Errorf("body larger than %d MB", maxBody>>20))
 	}
+	return decode(buf.Bytes())
+}
+
+// decodeResponse decodes a 200 answer's body. A body that ends early is an
+// error to retry; one that is not the expected JSON is a *MalformedError,
+// wrapped in backoff.Permanent.
+func decodeResponse(body []byte) (*Response, error) {
 	var r Response
 	dec := json.NewDecoder(bytes.NewReader(body))
 	if err := dec.Decode(&r); err != nil {
@@ -312,6 +356,34 @@ func (c *Client) get(ctx context.Context, target string) (*Response, error) {
 		return nil, backoff.Permanent(&MalformedError{Err: errors.New("data after the JSON value"), Bytes: len(body)})
 	}
 	return &r, nil
+}
+
+// Bodies are read into buffers that are reused: a run of requests then
+// allocates no memory for them once the first few have been read.
+var bodies sync.Pool
+
+// maxPooled is the largest buffer kept for reuse: a real day is about 1 MB.
+const maxPooled = 2 << 20
+
+// getBuffer returns an empty buffer with room for a body of n bytes (n < 0:
+// unknown) and for the read that finds its end.
+func getBuffer(n int64) *bytes.Buffer {
+	buf, _ := bodies.Get().(*bytes.Buffer)
+	if buf == nil {
+		buf = new(bytes.Buffer)
+	}
+	if n >= 0 && n <= maxBody {
+		buf.Grow(int(n) + bytes.MinRead)
+	}
+	return buf
+}
+
+func putBuffer(buf *bytes.Buffer) {
+	if buf.Cap() > maxPooled {
+		return
+	}
+	buf.Reset()
+	bodies.Put(buf)
 }
 
 func (c *Client) backOff() backoff.BackOff {
