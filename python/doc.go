@@ -1,7 +1,9 @@
-// Package python runs the talk's own Python on the same files, for comparison: the
+// Package python runs the talk's own Python on the same inputs, for comparison: the
 // image-processing case of "Speed Up Your Data Processing" (EuroPython 2020), where
 // each chest X-ray is opened with Pillow, resized to 64x64 and gathered into one
-// NumPy array by a list comprehension, by map and by a ProcessPoolExecutor.
+// NumPy array by a list comprehension, by map and by a ProcessPoolExecutor, and the
+// network case, where requests on a ThreadPoolExecutor fetch a day of air
+// temperatures per request (see "The network case" below).
 //
 // The Python is [Script], talk_image_resize.py, embedded in this package so that a
 // notebook's compiled cell can run it wherever the cell's binary ends up; [Run] writes
@@ -39,6 +41,20 @@
 // after a normal exit it kills whatever of the group is left, so nothing keeps
 // running. If the Go program itself dies, the script notices that its parent has
 // changed within a quarter of a second and kills its own group.
+//
+// # The network case
+//
+// [RunAirTemp] runs talk_air_temperature.py ([AirTempScript]): the talk's requests +
+// ThreadPoolExecutor client, submit + as_completed, with its retry and backoff, against
+// an air-temperature API given by its address, such as a local airtemp.Server on
+// 127.0.0.1 (it ignores proxy settings, so it runs offline). It needs only requests
+// ([FindAirTemp] finds a Python that has it), times each run's wall time and the
+// process's CPU time, and sums every day up as airtemp.DayResult does, so that the
+// two clients' numbers can be compared exactly:
+//
+//	py, err := python.FindAirTemp()
+//	res, err := python.RunAirTemp(ctx, py, srv.URL(), python.AirTempOptions{Days: 100, Workers: 40})
+//	fmt.Println(res.MedianWall(), res.CPUPerRequest())
 //
 // The scripts live beside this package's Go files (python/ at the top of the repository), so
 // they can also be run by hand: python3 python/talk_image_resize.py --help.

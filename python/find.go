@@ -35,7 +35,10 @@ var venvPython = filepath.Join(".venv", "bin", "python")
 //   - python3 on PATH.
 //
 // The error says what was tried and what each lacked.
-func Find() (string, error) {
+func Find() (string, error) { return find(starts(), imaging) }
+
+// starts are the folders [Find] walks up from to the repository's .venv.
+func starts() []string {
 	var starts []string
 	if wd, err := os.Getwd(); err == nil {
 		starts = append(starts, wd)
@@ -46,18 +49,28 @@ func Find() (string, error) {
 	if _, file, _, ok := runtime.Caller(0); ok && filepath.IsAbs(file) {
 		starts = append(starts, filepath.Dir(file))
 	}
-	return find(starts)
+	return starts
 }
 
 // FindFrom is [Find] with dir as the only place to start the walk up to the
 // repository's .venv: $SPEEDUP_PYTHON first, then that .venv, then python3 on PATH.
 func FindFrom(dir string) (string, error) {
-	return find([]string{dir})
+	return find([]string{dir}, imaging)
 }
 
-func find(starts []string) (string, error) {
+// needs is what a script needs of its Python besides the standard library.
+type needs struct {
+	imports []string // modules to import, e.g. "PIL"
+	names   string   // the packages, for messages: "Pillow and NumPy"
+	pip     string   // their names on PyPI: "pillow numpy"
+}
+
+// imaging is what talk_image_resize.py needs.
+var imaging = needs{[]string{"PIL", "numpy"}, "Pillow and NumPy", "pillow numpy"}
+
+func find(starts []string, need needs) (string, error) {
 	if p := os.Getenv(EnvPython); p != "" {
-		if err := check(p); err != nil {
+		if err := check(p, need); err != nil {
 			return "", fmt.Errorf("python: %s=%s: %v", EnvPython, p, err)
 		}
 		return p, nil
@@ -75,7 +88,7 @@ func find(starts []string) (string, error) {
 			tried = append(tried, fmt.Sprintf("%s: not there (make setup creates it)", p))
 			continue
 		}
-		if err := check(p); err != nil {
+		if err := check(p, need); err != nil {
 			tried = append(tried, fmt.Sprintf("%s: %v", p, err))
 			continue
 		}
@@ -83,22 +96,22 @@ func find(starts []string) (string, error) {
 	}
 	if p, err := exec.LookPath("python3"); err != nil {
 		tried = append(tried, "python3: not on PATH")
-	} else if err := check(p); err != nil {
+	} else if err := check(p, need); err != nil {
 		tried = append(tried, fmt.Sprintf("%s: %v", p, err))
 	} else {
 		return p, nil
 	}
-	return "", fmt.Errorf("python: no Python >= 3.9 with Pillow and NumPy found; tried:\n  %s\n"+
-		"Run `make setup` in the repository (it installs Pillow and NumPy into .venv from requirements.txt), "+
-		"or `pip install pillow numpy`, or set %s=/path/to/python3", strings.Join(tried, "\n  "), EnvPython)
+	return "", fmt.Errorf("python: no Python >= 3.9 with %s found; tried:\n  %s\n"+
+		"Run `make setup` in the repository (it installs %s into .venv from requirements.txt), "+
+		"or `pip install %s`, or set %s=/path/to/python3", need.names, strings.Join(tried, "\n  "), need.names, need.pip, EnvPython)
 }
 
-// check runs python and has it import PIL and numpy; the error is Python's last line.
-func check(python string) error {
+// check runs python and has it import what need lists; the error is Python's last line.
+func check(python string, need needs) error {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, python, "-c",
-		`import sys; assert sys.version_info >= (3, 9), "Python " + sys.version.split()[0] + " is older than 3.9"; import PIL, numpy`)
+		`import sys; assert sys.version_info >= (3, 9), "Python " + sys.version.split()[0] + " is older than 3.9"; import `+strings.Join(need.imports, ", "))
 	out, err := cmd.CombinedOutput()
 	if err == nil {
 		return nil
