@@ -287,11 +287,13 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		writeJSONError(w, http.StatusTooManyRequests, "injected fault")
 		return
 	}
-	body, err := s.body(date)
+	buf, err := s.body(date)
 	if err != nil {
 		writeJSONError(w, http.StatusInternalServerError, err.Error())
 		return
 	}
+	defer releaseDay(buf)
+	body := *buf
 	switch f {
 	case FaultDrop:
 		s.hangUp(w, []byte("HTTP/1.1 200 OK\r\nContent-Type: appl"))
@@ -307,12 +309,14 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func (s *Server) body(date string) ([]byte, error) {
+// body returns the JSON of the date's day in a buffer to release with
+// releaseDay once written.
+func (s *Server) body(date string) (*[]byte, error) {
 	day, err := SyntheticDay(date, s.cfg.Resolution)
 	if err != nil {
 		return nil, err
 	}
-	return json.Marshal(day)
+	return marshalDay(day)
 }
 
 // fault chooses the fault of a date's attempt.

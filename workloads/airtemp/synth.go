@@ -2,7 +2,6 @@ package airtemp
 
 import (
 	"encoding/binary"
-	"hash/fnv"
 	"math"
 	"time"
 )
@@ -86,6 +85,12 @@ func SyntheticDay(date string, resolution time.Duration) (*Response, error) {
 		Items:   make([]Item, n),
 		APIInfo: APIInfo{Status: "healthy"},
 	}
+	climates := make([]struct{ offset, swing float64 }, len(Stations))
+	for j, s := range Stations {
+		climates[j] = climate[s.ID]
+	}
+	readings := make([]Reading, n*len(Stations)) // one allocation for the day's readings
+	var clock [5]byte
 	for i := range r.Items {
 		at := day.Add(time.Duration(i) * resolution)
 		hour := float64(i) * resolution.Hours()
@@ -94,10 +99,11 @@ func SyntheticDay(date string, resolution time.Duration) (*Response, error) {
 		if shower {
 			rain = 2.5 * (cloud - 0.6) / 0.4 * math.Exp(-math.Pow((hour-showerAt)/1.2, 2))
 		}
-		item := Item{Timestamp: at, Readings: make([]Reading, len(Stations))}
+		item := Item{Timestamp: at, Readings: readings[i*len(Stations) : (i+1)*len(Stations) : (i+1)*len(Stations)]}
+		hhmm := string(at.AppendFormat(clock[:0], "15:04"))
 		for j, s := range Stations {
-			c := climate[s.ID]
-			noise := 0.6 * (unit(hash(date, s.ID, at.Format("15:04"))) - 0.5)
+			c := climates[j]
+			noise := 0.6 * (unit(hash(date, s.ID, hhmm)) - 0.5)
 			v := 27.6 + seasonal + c.offset + c.swing*swing*diurnal - rain + noise
 			v = math.Round(min(max(v, 24), 33)*10) / 10
 			item.Readings[j] = Reading{StationID: s.ID, Value: v}
@@ -120,12 +126,15 @@ func diurnal(hour float64) float64 {
 // hash mixes strings into 64 bits: FNV-1a, then splitmix64's finalizer so
 // that nearby inputs land far apart.
 func hash(parts ...string) uint64 {
-	h := fnv.New64a()
+	const offset, prime = 14695981039346656037, 1099511628211 // FNV-1a, 64 bits
+	h := uint64(offset)
 	for _, p := range parts {
-		h.Write([]byte(p))
-		h.Write([]byte{0})
+		for i := range len(p) {
+			h = (h ^ uint64(p[i])) * prime
+		}
+		h *= prime // the 0 byte after each part: h ^ 0 = h
 	}
-	return mix(h.Sum64())
+	return mix(h)
 }
 
 // hashSeed is hash with a seed and a number mixed in.
