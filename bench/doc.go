@@ -1,10 +1,17 @@
 // Package bench holds benchmarks that measure the project's workloads against
-// what they ideally take; it has no code of its own, only tests.
+// what they ideally take, and against the talk's own Python; it has no code of
+// its own, only tests.
 //
 // BenchmarkNetworkVsIdeal runs the talk's network I/O case, one request per
-// day, against a local airtemp.Server with a fixed latency L and no faults, on
-// W goroutines through kernelext.Map, and reports the wall time as a multiple
-// of the ideal ceil(N/W)·L ("x-ideal") and the requests per second:
+// day, against a local airtemp.Server with a fixed latency L and no faults,
+// running in a process of its own, on W goroutines, and reports the wall time
+// as a multiple of the ideal ceil(N/W)·L ("x-ideal") and of the roofline
+// max(ceil(N/W)·L, N·(client + server CPU per request)/cores) measured in the
+// same run ("x-roofline"), each side's CPU per request, and Go's wall time over
+// the talk's Python client's on the same days ("go/py"):
 //
-//	go test -run '^$' -bench . -benchtime 1x ./bench/
+//	go test -run '^$' -bench 'NetworkVsIdeal/N=(100|1000)$/W=(40|100)$' -benchtime 5x ./bench/
+//
+// BenchmarkImagesGoVsPython resizes synthetic chest X-rays under every Go
+// strategy and with the talk's Python.
 package bench

@@ -21,6 +21,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/speedup-go/speedup/python"
 	"github.com/speedup-go/speedup/workloads/airtemp"
 )
 
@@ -51,49 +52,101 @@ const (
 //     processes share this machine's cores, so the server's CPU counts as much
 //     as the client's: each CPU-second either spends is a CPU-second the other
 //     cannot have. The CPU per request is this process's CPU time over the run
-//     (user + system: HTTP, JSON decoding, garbage collection, the pool itself)
-//     and the server process's, each divided by N.
+//     (user + system: HTTP, JSON, garbage collection, the pool itself) and the
+//     server process's, each divided by N.
 //
 // It reports the wall time as multiples of both ("x-ideal", "x-roofline"),
-// the CPU per request of each side in µs, and requests per second. Every
-// metric is the median of the b.N runs (`-benchtime 5x` for five); the spread
-// is logged. Each run starts with a new HTTP client, so connecting is part of
-// the time, and the connections are reused within the run.
+// the CPU per request of each side in µs, and requests per second.
 //
-//	go test -run '^$' -bench 'NetworkVsIdeal/N=(100/W=40|1000/W=100)$' -benchtime 5x ./bench/
+// Where N ≤ 1000 and W ≤ 100, each run is followed by the talk's Python
+// client (python/talk_air_temperature.py: requests + ThreadPoolExecutor(W),
+// submit + as_completed) on the same days from the same server, once as the
+// talk wrote it (requests.get: a new connection per request) and once with a
+// requests.Session per thread, and "go/py" and "go/py-session" are Go's wall
+// time divided by Python's, run by run (below 1: Go is faster). Without a
+// Python that has requests, the Python side is skipped, with a note.
+//
+// Every metric is the median of the b.N runs (-benchtime 5x for five), after
+// an untimed warm-up run of the Go client, and each run is logged. Each Go run
+// starts with a new HTTP client, so connecting is part of the time;
+// connections are reused within the run.
+//
+//	go test -run '^$' -bench 'NetworkVsIdeal/N=(100|1000)$/W=(40|100)$' -benchtime 5x ./bench/
 func BenchmarkNetworkVsIdeal(b *testing.B) {
 	api := startAPI(b)
 	defer api.Close()
 	cores := runtime.NumCPU()
+	py, pyErr := python.FindAirTemp()
+	if pyErr != nil {
+		b.Logf("Python side skipped: %v", pyErr)
+	}
 	for _, n := range []int{100, 1000, 10000} {
 		dates := airtemp.Dates("", n)
 		for _, w := range workers(n) {
 			b.Run(fmt.Sprintf("N=%d/W=%d", n, w), func(b *testing.B) {
 				ideal := rounds(n, w) * latency
+				withPython := pyErr == nil && n <= 1000 && w <= 100
+				fetchAll(b, api.URL, w, dates) // warm-up: the server keeps the days' JSON
 				var runs []netRun
 				for b.Loop() {
-					runs = append(runs, measureGo(b, api, w, dates))
+					r := measureGo(b, api, w, dates)
+					if withPython {
+						r.py = runPython(b, py, api.URL, n, w, false)
+						r.pySession = runPython(b, py, api.URL, n, w, true)
+					}
+					runs = append(runs, r)
 				}
 				med := func(f func(netRun) float64) float64 { return median(runs, f) }
 				wall := med(func(r netRun) float64 { return r.wall.Seconds() })
-				roof := med(func(r netRun) float64 { return r.roofline(ideal, cores).Seconds() })
 				b.ReportMetric(wall*1e3, "wall-ms")
 				b.ReportMetric(ideal.Seconds()*1e3, "ideal-ms")
-				b.ReportMetric(roof*1e3, "roofline-ms")
+				b.ReportMetric(med(func(r netRun) float64 { return r.roofline(ideal, cores).Seconds() })*1e3, "roofline-ms")
 				b.ReportMetric(med(func(r netRun) float64 { return r.wall.Seconds() / ideal.Seconds() }), "x-ideal")
 				b.ReportMetric(med(func(r netRun) float64 { return r.wall.Seconds() / r.roofline(ideal, cores).Seconds() }), "x-roofline")
 				b.ReportMetric(med(func(r netRun) float64 { return perRequest(r.client, n) }), "client-µs/req")
 				b.ReportMetric(med(func(r netRun) float64 { return perRequest(r.server, n) }), "server-µs/req")
 				b.ReportMetric(float64(n)/wall, "req/s")
+				if withPython {
+					b.ReportMetric(med(func(r netRun) float64 { return r.py.wall.Seconds() })*1e3, "py-wall-ms")
+					b.ReportMetric(med(func(r netRun) float64 { return perRequest(r.py.cpu, n) }), "py-µs/req")
+					b.ReportMetric(med(func(r netRun) float64 { return r.wall.Seconds() / r.py.wall.Seconds() }), "go/py")
+					b.ReportMetric(med(func(r netRun) float64 { return r.wall.Seconds() / r.pySession.wall.Seconds() }), "go/py-session")
+				}
 				b.ReportMetric(0, "ns/op") // the wall time is above, per run
 				for _, r := range runs {
-					b.Logf("wall %v, roofline %v (x%.2f), client %.0f µs/req, server %.0f µs/req",
+					line := fmt.Sprintf("wall %v, roofline %v (x%.2f), client %.0f µs/req, server %.0f µs/req",
 						r.wall.Round(100*time.Microsecond), r.roofline(ideal, cores).Round(100*time.Microsecond),
 						r.wall.Seconds()/r.roofline(ideal, cores).Seconds(), perRequest(r.client, n), perRequest(r.server, n))
+					if withPython {
+						line += fmt.Sprintf("; Python %v (%.0f µs/req), with sessions %v",
+							r.py.wall.Round(time.Millisecond), perRequest(r.py.cpu, n), r.pySession.wall.Round(time.Millisecond))
+					}
+					b.Log(line)
 				}
 			})
 		}
 	}
+}
+
+// pyRun is one timed run of the talk's Python client.
+type pyRun struct {
+	wall, cpu time.Duration // the Python process's own measurements
+}
+
+// runPython runs the talk's Python client once on the first n days with w
+// threads, without the talk's pause, one attempt per day as the Go side makes,
+// and checks it brought back every day.
+func runPython(tb testing.TB, py, url string, n, w int, session bool) pyRun {
+	tb.Helper()
+	res, err := python.RunAirTemp(context.Background(), py, url,
+		python.AirTempOptions{Days: n, Workers: w, Session: session, MaxAttempts: 1})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if len(res.Errors) > 0 || len(res.Results) != n || len(res.Runs) != 1 {
+		tb.Fatalf("Python: %d of %d days, errors %+v", len(res.Results), n, res.Errors)
+	}
+	return pyRun{wall: res.WallTimes()[0], cpu: res.MedianCPU()}
 }
 
 // netRun is one measured run of N requests.
@@ -101,6 +154,8 @@ type netRun struct {
 	wall   time.Duration
 	client time.Duration // CPU time of this process over the run
 	server time.Duration // CPU time of the server process over the run
+
+	py, pySession pyRun // the talk's Python client after it, when measured
 }
 
 // roofline is max(ideal, N·(client + server CPU per request)/cores), that is
@@ -362,6 +417,13 @@ func TestNetworkVsIdeal(t *testing.T) {
 	}
 	if st := api.Stats(t); st.Requests != 40 || st.OK != 40 {
 		t.Errorf("server stats %+v, want 40 requests served", st)
+	}
+	if py, err := python.FindAirTemp(); err != nil {
+		t.Logf("Python side not tried: %v", err)
+	} else if r := runPython(t, py, api.URL, 12, 4, false); r.wall < rounds(12, 4)*latency || r.cpu <= 0 {
+		t.Errorf("Python: %+v, want at least the ideal %v and some CPU", r, rounds(12, 4)*latency)
+	} else if st := api.Stats(t); st.OK != 52 {
+		t.Errorf("server stats %+v after Python's 12 requests, want 52 served", st)
 	}
 	if got := workers(10000); fmt.Sprint(got) != "[40 100 10000]" {
 		t.Errorf("workers(10000) = %v", got)

@@ -97,7 +97,33 @@ func TestAppendFloat(t *testing.T) {
 	}
 }
 
-// BenchmarkServerBody is the server's work for one day's answer, besides HTTP.
+// TestServerKeepsDays: a day served again is the same bytes, kept, and the
+// cache stops growing at maxCached.
+func TestServerKeepsDays(t *testing.T) {
+	s := &Server{cfg: ServerConfig{Resolution: time.Hour}}
+	first, release, err := s.body("2020-05-05")
+	if err != nil {
+		t.Fatal(err)
+	}
+	release()
+	again, release, _ := s.body("2020-05-05")
+	release()
+	day, _ := SyntheticDay("2020-05-05", time.Hour)
+	want, _ := json.Marshal(day)
+	if string(first) != string(want) || &first[0] != &again[0] {
+		t.Error("a day served twice is not the same kept JSON")
+	}
+	var c dayCache
+	big := make([]byte, maxCached/3+1)
+	for i, date := range Dates("", 3) {
+		if _, ok := c.add(date, big); ok != (i < 2) {
+			t.Errorf("add %d of a third of the cache: kept %v", i+1, ok)
+		}
+	}
+}
+
+// BenchmarkServerBody is the server's work for one day's answer, besides
+// HTTP, when it has not served the day before.
 func BenchmarkServerBody(b *testing.B) {
 	for _, res := range []time.Duration{time.Hour, DefaultResolution} {
 		s := &Server{cfg: ServerConfig{Resolution: res}}
@@ -105,7 +131,8 @@ func BenchmarkServerBody(b *testing.B) {
 			dates := Dates("", 100)
 			i := 0
 			for b.Loop() {
-				buf, err := s.body(dates[i%len(dates)])
+				day, _ := SyntheticDay(dates[i%len(dates)], s.cfg.Resolution)
+				buf, err := marshalDay(day)
 				if err != nil || len(*buf) == 0 {
 					b.Fatal(err)
 				}

@@ -102,7 +102,9 @@ type Stats struct {
 // Server is a local stand-in for the air-temperature API: [Path] with
 // ?date=YYYY-MM-DD answers with the JSON of [SyntheticDay], after the
 // configured latency, unless the configuration injects a fault. A bad date
-// gets 400 and {"code":4,"message":"…"}, as the real API answers.
+// gets 400 and {"code":4,"message":"…"}, as the real API answers. It keeps
+// the JSON of the days it has served, up to 64 MB, so that a day asked for
+// again costs it little more than the HTTP exchange.
 type Server struct {
 	cfg    ServerConfig
 	ln     net.Listener
@@ -118,6 +120,8 @@ type Server struct {
 
 	closeOnce sync.Once
 	closeErr  error
+
+	days dayCache // the JSON of the days served so far
 }
 
 // Start starts a Server with cfg and returns once it accepts connections.
@@ -287,13 +291,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		writeJSONError(w, http.StatusTooManyRequests, "injected fault")
 		return
 	}
-	buf, err := s.body(date)
+	body, release, err := s.body(date)
 	if err != nil {
 		writeJSONError(w, http.StatusInternalServerError, err.Error())
 		return
 	}
-	defer releaseDay(buf)
-	body := *buf
+	defer release()
 	switch f {
 	case FaultDrop:
 		s.hangUp(w, []byte("HTTP/1.1 200 OK\r\nContent-Type: appl"))
@@ -309,14 +312,24 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// body returns the JSON of the date's day in a buffer to release with
-// releaseDay once written.
-func (s *Server) body(date string) (*[]byte, error) {
+// body returns the JSON of the date's day, to be released once written.
+func (s *Server) body(date string) (body []byte, release func(), err error) {
+	if b, ok := s.days.get(date); ok {
+		return b, func() {}, nil
+	}
 	day, err := SyntheticDay(date, s.cfg.Resolution)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return marshalDay(day)
+	buf, err := marshalDay(day)
+	if err != nil {
+		return nil, nil, err
+	}
+	if b, ok := s.days.add(date, *buf); ok {
+		releaseDay(buf)
+		return b, func() {}, nil
+	}
+	return *buf, func() { releaseDay(buf) }, nil
 }
 
 // fault chooses the fault of a date's attempt.
