@@ -6,10 +6,12 @@ import (
 	"encoding/gob"
 	"encoding/json"
 	"errors"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -403,5 +405,40 @@ func TestRetryAfterOn503(t *testing.T) {
 	}
 	if got.Readings != 0 || got.Mean != 0 || got.Min != 0 || got.Max != 0 {
 		t.Errorf("a day without readings sums up as %+v, want zeros", got)
+	}
+}
+
+// TestConnectionsReused: a run of requests on W goroutines through
+// NewHTTPClient(W) opens at most W connections, however many days it fetches,
+// including after answers that were not 200 (their bodies are drained).
+func TestConnectionsReused(t *testing.T) {
+	srv := startServer(t, ServerConfig{Seed: 1, ErrorRate: 0.2, TooManyRate: 0.1, RetryAfter: time.Millisecond})
+	const workers, days = 5, 60
+	hc := NewHTTPClient(workers)
+	defer hc.CloseIdleConnections()
+	tr := hc.Transport.(*http.Transport)
+	var dials atomic.Int64
+	dial := tr.DialContext
+	tr.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
+		dials.Add(1)
+		return dial(ctx, network, addr)
+	}
+	c := &Client{BaseURL: srv.URL(), HTTP: hc, InitialInterval: time.Millisecond, MaxInterval: time.Millisecond}
+	dates := Dates("", days)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for i := next.Add(1) - 1; i < days; i = next.Add(1) - 1 {
+				if _, err := c.Fetch(context.Background(), dates[i]); err != nil {
+					t.Error(err)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if st := srv.Stats(); st.Requests <= days || dials.Load() > workers {
+		t.Errorf("%d requests (%d faults) over %d connections; want more than %d requests over at most %d",
+			st.Requests, st.Requests-st.OK, dials.Load(), days, workers)
 	}
 }
