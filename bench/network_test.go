@@ -56,7 +56,11 @@ const (
 //     server process's, each divided by N.
 //
 // It reports the wall time as multiples of both ("x-ideal", "x-roofline"),
-// the CPU per request of each side in µs, and requests per second.
+// the CPU per request of each side in µs, and requests per second. The
+// roofline assumes the cores are this benchmark's: on a busy machine each
+// request also waits for a core at every hop between the two processes (a
+// millisecond or more at a load average of 5 to 10 on two cores), each round
+// adds that up, and x-roofline grows with the load; note `uptime` beside it.
 //
 // Where N ≤ 1000 and W ≤ 100, the Go runs are followed by as many runs of the
 // talk's Python client (python/talk_air_temperature.py: requests +
