@@ -58,7 +58,7 @@ func BenchmarkImagesGoVsPython(b *testing.B) {
 			for _, s := range strategies {
 				run, err := kernelext.Map(ctx, s, task, files, kernelext.Progress(false))
 				if err != nil || run.Failed() > 0 {
-					b.Fatalf("%s %v: %v %v", task.Name(), s, err, run.Err())
+					b.Fatalf("%s %v: %v %v", task.Name(), s, err, run.Errors())
 				}
 				r := rate(run.Wall)
 				b.ReportMetric(r, task.Name()[len("bench.xray."):]+"/"+s.String()+"-img/s")
@@ -97,7 +97,7 @@ func TestImageBenchmarkSetup(t *testing.T) {
 	for _, task := range []*kernelext.Task[string, xray.Thumb]{resize, resizeFast} {
 		run, err := kernelext.Map(context.Background(), kernelext.Processes(2), task, files[:2])
 		if err != nil || run.Failed() > 0 || len(run.Values()[0].Pix) != xray.Size*xray.Size {
-			t.Errorf("%s: %v %v", task.Name(), err, run.Err())
+			t.Errorf("%s: %v %v", task.Name(), err, run.Errors())
 		}
 	}
 }

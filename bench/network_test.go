@@ -89,7 +89,7 @@ func fetchAll(tb testing.TB, url string, w int, dates []string) time.Duration {
 	client.Store(&airtemp.Client{BaseURL: url, HTTP: hc, MaxAttempts: 1})
 	run, err := kernelext.Map(context.Background(), kernelext.Goroutines(w), fetch, dates, kernelext.Progress(false))
 	if err == nil {
-		err = run.Err()
+		err = run.Errors()
 	}
 	if err != nil {
 		tb.Fatalf("%d requests on %d goroutines: %d failed: %v", len(dates), w, run.Failed(), err)

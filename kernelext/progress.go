@@ -69,11 +69,10 @@ func startProgress(label string, total int, show bool) *progress {
 	return p
 }
 
-func (p *progress) done(failed bool) {
-	p.doneN.Add(1)
-	if failed {
-		p.failedN.Add(1)
-	}
+// done counts n more finished tasks, failed of them failed.
+func (p *progress) done(n, failed int) {
+	p.doneN.Add(int64(n))
+	p.failedN.Add(int64(failed))
 }
 
 func (p *progress) setLabel(label string) {

@@ -5,7 +5,8 @@ import (
 	"time"
 )
 
-// Timing is what [Time] and [TimeIt] measured: wall and CPU time per loop, one value per
+
+// Timing is what [Time] and [TimeIt] measured: wall and CPU time per call, one value per
 // repetition.
 type Timing struct {
 	Label     string
@@ -13,8 +14,8 @@ type Timing struct {
 	Wall, CPU Durations
 }
 
-// String is the line Time and TimeIt print, e.g.
-// "squares: 1.23 ms ± spread per loop (median of 5 runs, 100 loops each), CPU 1.22 ms".
+// String is the line Time and TimeIt print, e.g. "squares: 1.23 ms per loop (median of 5
+// runs, 1.20 ms–1.31 ms, 100 loops each), CPU 1.22 ms".
 func (t Timing) String() string {
 	if len(t.Wall) == 1 && t.Loops == 1 {
 		return fmt.Sprintf("%s: wall %s, CPU %s", t.Label, formatDuration(t.Wall[0]), formatDuration(t.CPU[0]))
@@ -33,10 +34,13 @@ func Time(label string, fn func()) Timing {
 }
 
 // TimeIt times fn like IPython's %timeit: it picks a loop count so that one repetition
-// takes about 0.2 s, runs the repetitions (see [Repeat];
-// default 3) and prints the median time per call with its spread.
+// takes about 0.2 s, makes the repetitions (see [Repeat]; default 3) and prints the
+// median time per call with its spread.
 func TimeIt(label string, fn func(), opts ...Option) Timing {
 	cfg := newConfig(opts)
+	if cfg.repeat == 0 {
+		cfg.repeat = defaultRepeat
+	}
 	const target = 200 * time.Millisecond
 	loops := 1
 	for loops < 1e9 {

@@ -1,0 +1,178 @@
+package kernelext
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"time"
+)
+
+// defaultRepeat is how many timed runs Compare makes of each strategy unless told.
+const defaultRepeat = 3
+
+// Measurement is the timing of one strategy in a [Comparison].
+type Measurement[Out any] struct {
+	Strategy Strategy
+	// Wall and CPU hold one value per timed repetition. CPU counts this process and the
+	// worker processes, user and system time.
+	Wall, CPU Durations
+	// Last is the last run, timed or not: its results, errors and task spans.
+	Last    *Run[Out]
+	stopped error // the run-level error that stopped this strategy's runs, if any
+}
+
+// Comparison is one job timed under several strategies, side by side in one run.
+type Comparison[Out any] struct {
+	Title  string // the task's name, or the Label option
+	Inputs int    // how many inputs every run had
+	Rows   []*Measurement[Out]
+	// Baseline is the row speedups are measured against: the first sequential row, or
+	// the first row when there is none.
+	Baseline int
+	timeline int      // the row whose task spans the timeline chart draws
+	names    []string // the tasks' names (TaskNames)
+}
+
+// Compare times task over inputs under each strategy: each strategy first makes the
+// warm-up runs (see [Warmup]), then the timed repetitions (see [Repeat]) are taken in
+// turn across strategies so that a slow moment of the machine does not land on one
+// strategy only.
+//
+// Compare stops at the first run-level error (workers that cannot start, an interrupt,
+// a cancelled context) and returns what it measured so far with that error. Failed tasks
+// are not run-level errors: they are counted in each row.
+func Compare[In, Out any](ctx context.Context, task *Task[In, Out], inputs []In, strategies []Strategy, opts ...Option) (*Comparison[Out], error) {
+	cfg := newConfig(opts)
+	guardWorker(task.name)
+	if cfg.repeat == 0 {
+		cfg.repeat = defaultRepeat
+	}
+	c := &Comparison[Out]{Title: cfg.label, Inputs: len(inputs), timeline: cfg.timeline, names: cfg.names}
+	if c.Title == "" {
+		c.Title = task.name
+	}
+	for i, s := range strategies {
+		c.Rows = append(c.Rows, &Measurement[Out]{Strategy: s})
+		if s.kind == sequential && c.Rows[c.Baseline].Strategy.kind != sequential {
+			c.Baseline = i
+		}
+	}
+	prog := startProgress(c.Title, (cfg.warmup+cfg.repeat)*len(inputs)*len(strategies), cfg.progress)
+	runCfg := config{progress: false, prog: prog, names: cfg.names}
+	var err error
+	inTurn(len(c.Rows), cfg.warmup, cfg.repeat, func(i int, timed bool, what string) bool {
+		row := c.Rows[i]
+		prog.setLabel(fmt.Sprintf("%s · %s · %s", c.Title, row.Strategy, what))
+		run, runErr := mapWith(ctx, row.Strategy, task, inputs, runCfg)
+		row.Last, row.stopped = run, runErr
+		if timed {
+			row.Wall = append(row.Wall, run.Wall)
+			row.CPU = append(row.CPU, run.CPU)
+		}
+		if runErr != nil {
+			err = fmt.Errorf("comparing %s: %v: %w", c.Title, row.Strategy, runErr)
+			return false
+		}
+		return true
+	})
+	if c.timeline < 0 || c.timeline >= len(c.Rows) {
+		c.timeline = c.fastest()
+	}
+	failed := 0
+	for _, row := range c.Rows {
+		if row.Last != nil {
+			failed += row.Last.Failed()
+		}
+	}
+	prog.setLabel(c.Title)
+	prog.finish(failed, err)
+	return c, err
+}
+
+// Sweep times task on the sequential baseline and on pools of each size in workers, made
+// by pool (kernelext.Goroutines or kernelext.Processes): the data of a scaling chart and
+// an Amdahl fit, see [Comparison.Scaling].
+func Sweep[In, Out any](ctx context.Context, task *Task[In, Out], inputs []In, pool func(workers int) Strategy, workers []int, opts ...Option) (*Comparison[Out], error) {
+	strategies := []Strategy{Sequential()}
+	for _, n := range workers {
+		strategies = append(strategies, pool(n))
+	}
+	return Compare(ctx, task, inputs, strategies, opts...)
+}
+
+// Row returns the first row of the given strategy, or nil.
+func (c *Comparison[Out]) Row(s Strategy) *Measurement[Out] {
+	i := slices.IndexFunc(c.Rows, func(m *Measurement[Out]) bool { return m.Strategy == s })
+	if i < 0 {
+		return nil
+	}
+	return c.Rows[i]
+}
+
+// Speedup of row i: the baseline's median wall time over the row's. NaN when either did
+// not run.
+func (c *Comparison[Out]) Speedup(i int) float64 {
+	base, row := c.Rows[c.Baseline].Wall.Median(), c.Rows[i].Wall.Median()
+	if base == 0 || row == 0 {
+		return math.NaN()
+	}
+	return base.Seconds() / row.Seconds()
+}
+
+// cpuShare is the share of the baseline's wall time spent on a CPU, 0 (waiting) to 1
+// (computing), or NaN when the baseline did not run.
+func (c *Comparison[Out]) cpuShare() float64 {
+	base := c.Rows[c.Baseline]
+	wall, cpu := base.Wall.Median(), base.CPU.Median()
+	if wall <= 0 {
+		return math.NaN()
+	}
+	return min(max(cpu.Seconds()/wall.Seconds(), 0), 1)
+}
+
+// ideal is the speedup row i could reach if the work split perfectly: no more than its
+// workers, nor than its inputs, nor than its cores can give to the CPU part of the work
+// (cores ÷ the baseline's CPU share: for work that only computes, the cores; for work
+// that only waits, no limit). It is relative to the baseline's own ideal.
+func (c *Comparison[Out]) ideal(i int) float64 {
+	reach := func(s Strategy) float64 {
+		r := float64(max(1, min(s.Workers(), c.Inputs)))
+		if share := c.cpuShare(); share > 0 {
+			r = min(r, float64(s.Cores())/share)
+		}
+		return max(r, 1)
+	}
+	return reach(c.Rows[i].Strategy) / reach(c.Rows[c.Baseline].Strategy)
+}
+
+// idealRule says in words how ideal is computed, for tables and charts.
+const idealRule = "ideal = min(workers, inputs, cores ÷ the baseline's CPU share)"
+
+// fastest is the row with the smallest median wall time that is not the baseline (the
+// baseline when it is the only row).
+func (c *Comparison[Out]) fastest() int {
+	best, bestWall := c.Baseline, time.Duration(math.MaxInt64)
+	for i, row := range c.Rows {
+		if i == c.Baseline || len(row.Wall) == 0 {
+			continue
+		}
+		if w := row.Wall.Median(); w < bestWall {
+			best, bestWall = i, w
+		}
+	}
+	return best
+}
+
+// Scaling is the comparison seen as speedup against worker count, the baseline counting
+// as one worker: the data for a scaling chart and an Amdahl fit.
+func (c *Comparison[Out]) Scaling() *Scaling {
+	s := &Scaling{Label: c.Title, Workers: []int{1}, Wall: []Durations{c.Rows[c.Baseline].Wall}}
+	for i, row := range c.Rows {
+		if i != c.Baseline && len(row.Wall) > 0 {
+			s.Workers = append(s.Workers, row.Strategy.Workers())
+			s.Wall = append(s.Wall, row.Wall)
+		}
+	}
+	return s
+}

@@ -1,0 +1,275 @@
+package kernelext
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+	"testing"
+	"time"
+)
+
+// nap sleeps its input in milliseconds, cancellable.
+var nap = NewTask("nap", func(ctx context.Context, ms int) (int, error) {
+	select {
+	case <-time.After(time.Duration(ms) * time.Millisecond):
+		return ms, nil
+	case <-ctx.Done():
+		return 0, ctx.Err()
+	}
+})
+
+// odd fails on even inputs and panics on 7.
+var odd = NewTask("odd", func(ctx context.Context, x int) (int, error) {
+	switch {
+	case x == 7:
+		panic("seven is unlucky")
+	case x%2 == 0:
+		return 0, fmt.Errorf("%d is even", x)
+	}
+	return x, nil
+})
+
+func TestCompareMeasuresEveryStrategy(t *testing.T) {
+	inputs := []int{10, 10, 10, 10, 10, 10, 10, 10}
+	c, err := Compare(context.Background(), nap, inputs,
+		[]Strategy{Goroutines(4), Sequential(), Processes(2)},
+		Repeat(3), Warmup(1), TaskNames([]string{"day-1", "day-2", "day-3"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Baseline != 1 {
+		t.Errorf("baseline = %d, want the sequential row 1", c.Baseline)
+	}
+	if c.Inputs != 8 || len(c.Rows) != 3 || c.Title != "nap" {
+		t.Fatalf("inputs = %d, rows = %d, title %q", c.Inputs, len(c.Rows), c.Title)
+	}
+	for i, row := range c.Rows {
+		if len(row.Wall) != 3 || len(row.CPU) != 3 || row.Last == nil || row.stopped != nil {
+			t.Fatalf("row %v: %d wall, %d cpu, last %v, stopped %v", row.Strategy, len(row.Wall), len(row.CPU), row.Last != nil, row.stopped)
+		}
+		want := c.Rows[c.Baseline].Wall.Median().Seconds() / row.Wall.Median().Seconds()
+		if got := c.Speedup(i); math.Abs(got-want) > 1e-9 {
+			t.Errorf("speedup of %v = %v, want the ratio of medians %v", row.Strategy, got, want)
+		}
+	}
+	if c.Row(Processes(2)) != c.Rows[2] || c.Row(Goroutines(5)) != nil {
+		t.Error("Row does not find rows by strategy")
+	}
+	// 80 ms of sleeping split four ways cannot take less than 20 ms.
+	if m := c.Rows[0].Wall.Min(); m < 20*time.Millisecond {
+		t.Errorf("goroutines×4 took %v, less than the 20 ms of its longest share", m)
+	}
+	// Sleeping uses no CPU: the ideal is the worker count.
+	if c.ideal(0) != 4 || c.ideal(1) != 1 || c.ideal(2) != 2 {
+		t.Errorf("ideal = %v %v %v, want 4 1 2", c.ideal(0), c.ideal(1), c.ideal(2))
+	}
+	if c.timeline == c.Baseline {
+		t.Errorf("the timeline shows the sequential baseline")
+	}
+
+	var text bytes.Buffer
+	c.writeTable(&text)
+	for _, want := range []string{"strategy", "speedup", "of ideal", "sequential", "goroutines×4", "processes×2", "1.00×", "8 tasks"} {
+		if !strings.Contains(text.String(), want) {
+			t.Errorf("table lacks %q:\n%s", want, text.String())
+		}
+	}
+	table := c.htmlTable()
+	if strings.Count(table, "<tr") != 4 || !strings.Contains(table, "<td>processes×2</td>") {
+		t.Errorf("HTML table:\n%s", table)
+	}
+	charts := c.charts()
+	if len(charts) != 3 {
+		t.Fatalf("%d charts, want times, speedup and timeline", len(charts))
+	}
+	// The timeline names the tasks it was given names for, and numbers the rest.
+	if tl := charts[2].Fragment(false); !strings.Contains(tl, `"day-3"`) || !strings.Contains(tl, `"task 7"`) {
+		t.Errorf("timeline does not name its tasks")
+	}
+}
+
+// The ideal is capped by the cores a strategy may use when the work computes: eight
+// goroutines on one core can reach 1×, not 8×.
+func TestIdealOfCPUBoundWorkIsCappedByCores(t *testing.T) {
+	row := func(s Strategy, wall, cpu time.Duration) *Measurement[int] {
+		return &Measurement[int]{Strategy: s, Wall: Durations{wall}, CPU: Durations{cpu}}
+	}
+	computing := &Comparison[int]{Inputs: 16, Rows: []*Measurement[int]{
+		row(Sequential(), time.Second, time.Second),
+		row(Goroutines(8).OnCores(1), time.Second, time.Second),
+		row(Goroutines(8).OnCores(2), 500*time.Millisecond, time.Second),
+		row(Processes(4).OnCores(1), 500*time.Millisecond, time.Second),
+	}}
+	waiting := &Comparison[int]{Inputs: 16, Rows: []*Measurement[int]{
+		row(Sequential(), time.Second, 10*time.Millisecond),
+		row(Goroutines(8).OnCores(1), 125*time.Millisecond, 10*time.Millisecond),
+	}}
+	for _, tc := range []struct {
+		c    *Comparison[int]
+		row  int
+		want float64
+	}{
+		{computing, 0, 1},
+		{computing, 1, 1},
+		{computing, 2, 2},
+		{computing, 3, float64(min(4, Processes(4).OnCores(1).Cores()))},
+		{waiting, 1, 8},
+	} {
+		if got := tc.c.ideal(tc.row); math.Abs(got-tc.want) > 1e-9 {
+			t.Errorf("%v: ideal %v, want %v", tc.c.Rows[tc.row].Strategy, got, tc.want)
+		}
+	}
+}
+
+func TestCompareReportsFailedTasks(t *testing.T) {
+	c, err := Compare(context.Background(), odd, []int{1, 2, 3, 4, 5, 6, 7, 9, 11, 13}, []Strategy{Sequential(), Processes(2)}, Repeat(1), Warmup(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var text bytes.Buffer
+	c.writeTable(&text)
+	if !strings.Contains(text.String(), "4/10") || !strings.Contains(text.String(), "panic: seven is unlucky") {
+		t.Errorf("table does not show the failures:\n%s", text.String())
+	}
+}
+
+func TestSweepFitsAmdahl(t *testing.T) {
+	c, err := Sweep(context.Background(), nap, []int{8, 8, 8, 8, 8, 8, 8, 8}, Goroutines, []int{2, 4}, Repeat(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Rows) != 3 || c.Rows[2].Strategy != Goroutines(4) {
+		t.Fatalf("rows = %v", c.Rows)
+	}
+	s := c.Scaling()
+	if f := s.SerialFraction(); math.IsNaN(f) || f < 0 || f > 1 {
+		t.Errorf("fitted serial fraction %v", f)
+	}
+	if ch := s.chart(8); ch == nil || ch.Kind() != "scaling" {
+		t.Error("no scaling chart")
+	}
+}
+
+func TestAmdahl(t *testing.T) {
+	for _, tc := range []struct {
+		p, n, want float64
+	}{
+		{1, 4, 4},
+		{0, 4, 1},
+		{0.5, 2, 4.0 / 3},
+		{0.95, 1e9, 20},
+	} {
+		if got := Amdahl(tc.p, tc.n); math.Abs(got-tc.want) > 1e-6 {
+			t.Errorf("Amdahl(%v, %v) = %v, want %v", tc.p, tc.n, got, tc.want)
+		}
+	}
+}
+
+func TestFitAmdahlRecoversTheFraction(t *testing.T) {
+	workers := []int{1, 2, 4, 8, 16}
+	for _, p := range []float64{0, 0.5, 0.9, 0.99, 1} {
+		speedups := make([]float64, len(workers))
+		for i, n := range workers {
+			speedups[i] = Amdahl(p, float64(n))
+		}
+		if got := fitAmdahl(workers, speedups); math.Abs(got-p) > 1e-9 {
+			t.Errorf("fitAmdahl of exact p=%v points = %v", p, got)
+		}
+	}
+	if got := fitAmdahl([]int{1}, []float64{1}); !math.IsNaN(got) {
+		t.Errorf("fitAmdahl with nothing to fit = %v, want NaN", got)
+	}
+	// Superlinear noise is clamped to a fully parallel job.
+	if got := fitAmdahl([]int{2, 4}, []float64{2.2, 4.5}); got != 1 {
+		t.Errorf("fitAmdahl of superlinear points = %v, want 1", got)
+	}
+}
+
+func TestDurations(t *testing.T) {
+	d := Durations{3 * time.Second, time.Second, 2 * time.Second, 10 * time.Second}
+	if d.Median() != 2500*time.Millisecond || d.Min() != time.Second || d.Max() != 10*time.Second {
+		t.Errorf("median %v min %v max %v", d.Median(), d.Min(), d.Max())
+	}
+	if got := d.String(); got != "2.5 s (1 s–10 s, 4 runs)" {
+		t.Errorf("String() = %q", got)
+	}
+	if (Durations{}).Median() != 0 {
+		t.Error("median of nothing")
+	}
+}
+
+func TestTimeIt(t *testing.T) {
+	calls := 0
+	tm := TimeIt("nothing much", func() { calls++ }, Repeat(4))
+	if len(tm.Wall) != 4 || tm.Loops < 10 || calls < 4*tm.Loops {
+		t.Errorf("TimeIt = %+v after %d calls", tm, calls)
+	}
+	if !strings.Contains(tm.String(), "per loop (median of 4 runs") {
+		t.Errorf("String() = %q", tm.String())
+	}
+	one := Time("sleep", func() { time.Sleep(5 * time.Millisecond) })
+	if one.Wall[0] < 5*time.Millisecond || !strings.HasPrefix(one.String(), "sleep: wall ") {
+		t.Errorf("Time = %v", one)
+	}
+}
+
+func TestMeasureScalingFitsASerialPart(t *testing.T) {
+	// 10 ms that no worker shares, then 8 tasks of 10 ms on n goroutines:
+	// p = 80/90, so S(4) = 90/30 = 3 and S(8) = 90/20 = 4.5.
+	job := func(n int) error {
+		time.Sleep(10 * time.Millisecond)
+		_, err := Map(context.Background(), Goroutines(n), nap, []int{10, 10, 10, 10, 10, 10, 10, 10})
+		return err
+	}
+	s, err := MeasureScaling([]int{1, 2, 4, 8}, job, Label("serial table"), Repeat(3), Warmup(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sp := s.Speedups()
+	// Each sleep overshoots a little, and the one-worker baseline sleeps most often: allow
+	// S(8) some room above its ideal 4.5, but not the 8 of a job without a serial part.
+	if sp[0] != 1 || !(sp[1] < sp[2] && sp[2] < sp[3]) || sp[3] > 5.5 {
+		t.Errorf("speedups %v: want rising to about 4.5", sp)
+	}
+	// Sleeps overshoot a little, never undershoot: the fit lands near 1/9.
+	if f := s.SerialFraction(); f < 0.05 || f > 0.25 {
+		t.Errorf("fitted serial fraction %.3f, want about 0.11", f)
+	}
+	var text bytes.Buffer
+	s.writeTable(&text)
+	if !strings.Contains(text.String(), "serial table") || !strings.Contains(text.String(), "fitted serial fraction") {
+		t.Errorf("table:\n%s", text.String())
+	}
+	failing := func(n int) error { return errors.New("no bread") }
+	if _, err := MeasureScaling([]int{1, 2}, failing, Label("no bread")); err == nil || !strings.Contains(err.Error(), "no bread with 1 workers: no bread") {
+		t.Errorf("err = %v", err)
+	}
+}
+
+func TestAbout(t *testing.T) {
+	// Test binaries carry no dependency versions; notebook 00's checks see those.
+	for _, want := range []string{"Go:          go1.", "CPUs", "speedup:     github.com/speedup-go/speedup", "echarts-5.4.3"} {
+		if !strings.Contains(About(), want) {
+			t.Errorf("About() lacks %q:\n%s", want, About())
+		}
+	}
+}
+
+func TestTimelineOfManyTasksIsSampled(t *testing.T) {
+	square := Local(func(_ context.Context, x int) (int, error) { return x * x, nil })
+	inputs := make([]int, 12_000)
+	run, err := Map(context.Background(), Goroutines(2), square, inputs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := timelineChart(run, "many", nil)
+	if !strings.Contains(c.Title(), "(4000 of 12000 tasks shown)") {
+		t.Errorf("title %q does not say the timeline is a sample", c.Title())
+	}
+	if h := c.Fragment(false); len(h) > 400_000 || !strings.Contains(h, `"task 11997"`) || strings.Contains(h, `"task 11998"`) {
+		t.Errorf("timeline of 12,000 tasks: %d bytes, sampled every third task?", len(h))
+	}
+}

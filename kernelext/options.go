@@ -1,0 +1,49 @@
+package kernelext
+
+// Option tunes [Map], [Compare], [Sweep], [MeasureScaling] and [TimeIt]; each says which
+// of them it applies to, the others ignore it.
+type Option func(*config)
+
+type config struct {
+	label    string
+	progress bool
+	repeat   int // 0: chosen by the run (see Repeat)
+	warmup   int
+	timeline int
+	names    []string
+	prog     *progress // shared with an enclosing Compare
+}
+
+func newConfig(opts []Option) config {
+	cfg := config{progress: showProgressByDefault(), warmup: 1, timeline: -1}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	return cfg
+}
+
+// Label names what runs, in progress displays, tables and chart titles (default: the
+// task's name, with the strategy for a single run).
+func Label(s string) Option { return func(c *config) { c.label = s } }
+
+// Progress turns the live progress display on or off. It is on by default in a notebook
+// and in a terminal, off elsewhere.
+func Progress(on bool) Option { return func(c *config) { c.progress = on } }
+
+// Repeat sets how many timed repetitions [Compare], [Sweep], [MeasureScaling] and [TimeIt]
+// make (at least 1; default 3).
+func Repeat(n int) Option { return func(c *config) { c.repeat = max(n, 1) } }
+
+// Warmup sets how many untimed runs [Compare], [Sweep] and [MeasureScaling] make of each
+// strategy or worker count first (default 1).
+func Warmup(n int) Option { return func(c *config) { c.warmup = max(n, 0) } }
+
+// Timeline picks which row of a [Comparison] its timeline chart shows (default: the
+// fastest row that is not the baseline).
+func Timeline(row int) Option { return func(c *config) { c.timeline = row } }
+
+// TaskNames names the tasks in input order (e.g. the dates fetched) for timeline charts;
+// by default tasks are named by their index.
+func TaskNames(names []string) Option { return func(c *config) { c.names = names } }
+
+func withProgress(p *progress) Option { return func(c *config) { c.prog = p } }
