@@ -38,8 +38,12 @@ type Comparison struct {
 // distribution). Neither slice is modified.
 func Compare[T Number](base, x []T) Comparison { return CompareAlpha(base, x, Alpha) }
 
-// CompareAlpha is [Compare] at significance level alpha (in (0, 1)).
+// CompareAlpha is [Compare] at significance level alpha; an alpha outside (0, 1) means
+// [Alpha].
 func CompareAlpha[T Number](base, x []T, alpha float64) Comparison {
+	if alpha <= 0 || alpha >= 1 {
+		alpha = Alpha
+	}
 	b, n := withoutNaN(base), withoutNaN(x)
 	c := Comparison{Base: summarize(b, Confidence), New: summarize(n, Confidence), P: 1, Alpha: alpha, Delta: math.NaN()}
 	n1, n2 := len(b), len(n)

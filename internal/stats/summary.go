@@ -63,8 +63,8 @@ func (s Summary) RangePercent() string {
 	return benchmath.Summary{Center: s.Median, Lo: s.Lo, Hi: s.Hi}.PctRangeString()
 }
 
-// String is benchstat's cell, "1.234 ± 4%" (four significant digits, the caller's
-// unit), "1.234 ± ∞" without an interval, "no values" for an empty sample.
+// String is benchstat's cell, "1.234 ± 4%" (the median with up to four significant
+// digits, in the caller's unit), "1.234 ± ∞" without an interval, "no values" for an empty sample.
 func (s Summary) String() string {
 	if s.N == 0 {
 		return "no values"

@@ -10,18 +10,18 @@ const (
 	// SpreadRatio is how many times longer than the fastest run the slowest may take
 	// before the runs are said to disagree. It is IPython's %timeit threshold: %timeit
 	// compares repetitions of about 0.2 s, each an average over many calls, as
-	// comparable to our runs of a whole job (10 ms to seconds) as timings get. On this
-	// project's 2-core machines, busy with other builds (load 9), 10 runs of 35–65 ms
-	// jobs spread 1.4 to 47 times; 4 flagged the runs a build had visibly disturbed
-	// and let the merely noisy ones pass, where 2 would have flagged 16 rows in 20 and
-	// taught the reader to ignore the warning.
+	// comparable to our runs of a whole job (10 ms to seconds) as timings get. On a
+	// 2-core machine of this project busy with other builds (load 9), 20 sets of 10
+	// runs of 11–65 ms jobs (sequential, goroutine pools, sleeps) had their slowest
+	// run 1.4 to 47 times the fastest: 4 flagged the 6 worst sets, where 2 would have
+	// flagged 16 and taught the reader to ignore the warning.
 	SpreadRatio = 4
 	// FirstRunRatio is how many times longer than the median of the other runs the
 	// first timed run may take, when it is also the slowest, before it is said to
 	// have been cold. hyperfine flags the same case (with a modified z-score, which
 	// on 5 tightly clustered runs fires for a first run 5 % slower); a ratio says
-	// plainly what happened. In the measurements above, noise made a first run at
-	// most 1.6 times the median of the rest, and once 2.7 times under heavy load.
+	// plainly what happened. In the measurements above, the first run took at most
+	// 1.6 times the median of the rest in 19 sets of 20, and 2.7 times in one.
 	FirstRunRatio = 2
 )
 
