@@ -8,9 +8,6 @@ import (
 	"time"
 )
 
-// defaultRepeat is how many timed runs Compare makes of each strategy unless told.
-const defaultRepeat = 3
-
 // Measurement is the timing of one strategy in a [Comparison].
 type Measurement[Out any] struct {
 	Strategy Strategy
@@ -32,12 +29,16 @@ type Comparison[Out any] struct {
 	Baseline int
 	timeline int      // the row whose task spans the timeline chart draws
 	names    []string // the tasks' names (TaskNames)
+	note     string   // why verdicts may be missing, from the repetition plan
 }
 
 // Compare times task over inputs under each strategy: each strategy first makes the
-// warm-up runs (see [Warmup]), then the timed repetitions (see [Repeat]) are taken in
-// turn across strategies so that a slow moment of the machine does not land on one
-// strategy only.
+// warm-up runs (see [Warmup]), then the timed repetitions are taken in turn across
+// strategies so that a slow moment of the machine does not land on one strategy only.
+// Without [Repeat], the number of repetitions is chosen from how long the warm-up runs
+// took, like IPython's %timeit: enough for a verdict against the baseline (at least 4
+// runs each) when they fit in about 3 s, up to 10 when runs are quick, fewer when one run
+// alone is long (then [Comparison.Show] says the verdicts cannot be given).
 //
 // Compare stops at the first run-level error (workers that cannot start, an interrupt,
 // a cancelled context) and returns what it measured so far with that error. Failed tasks
@@ -45,9 +46,6 @@ type Comparison[Out any] struct {
 func Compare[In, Out any](ctx context.Context, task *Task[In, Out], inputs []In, strategies []Strategy, opts ...Option) (*Comparison[Out], error) {
 	cfg := newConfig(opts)
 	guardWorker(task.name)
-	if cfg.repeat == 0 {
-		cfg.repeat = defaultRepeat
-	}
 	c := &Comparison[Out]{Title: cfg.label, Inputs: len(inputs), timeline: cfg.timeline, names: cfg.names}
 	if c.Title == "" {
 		c.Title = task.name
@@ -58,10 +56,10 @@ func Compare[In, Out any](ctx context.Context, task *Task[In, Out], inputs []In,
 			c.Baseline = i
 		}
 	}
-	prog := startProgress(c.Title, (cfg.warmup+cfg.repeat)*len(inputs)*len(strategies), cfg.progress)
+	prog := startProgress(c.Title, (cfg.warmup+max(cfg.repeat, 1))*len(inputs)*len(strategies), cfg.progress)
 	runCfg := config{progress: false, prog: prog, names: cfg.names}
 	var err error
-	inTurn(len(c.Rows), cfg.warmup, cfg.repeat, func(i int, timed bool, what string) bool {
+	c.note = inTurn(len(c.Rows), cfg.warmup, cfg.repeat, func(i int, timed bool, what string) bool {
 		row := c.Rows[i]
 		prog.setLabel(fmt.Sprintf("%s · %s · %s", c.Title, row.Strategy, what))
 		run, runErr := mapWith(ctx, row.Strategy, task, inputs, runCfg)
@@ -75,7 +73,7 @@ func Compare[In, Out any](ctx context.Context, task *Task[In, Out], inputs []In,
 			return false
 		}
 		return true
-	})
+	}, func(runs int) { prog.setTotal(runs * len(inputs)) })
 	if c.timeline < 0 || c.timeline >= len(c.Rows) {
 		c.timeline = c.fastest()
 	}

@@ -6,9 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"golang.org/x/perf/benchfmt"
 )
 
 // nap sleeps its input in milliseconds, cancellable.
@@ -271,5 +276,76 @@ func TestTimelineOfManyTasksIsSampled(t *testing.T) {
 	}
 	if h := c.Fragment(false); len(h) > 400_000 || !strings.Contains(h, `"task 11997"`) || strings.Contains(h, `"task 11998"`) {
 		t.Errorf("timeline of 12,000 tasks: %d bytes, sampled every third task?", len(h))
+	}
+}
+
+// Without Repeat, quick runs are repeated up to 10 times and give verdicts; the table
+// says which strategy is significantly faster.
+func TestCompareChoosesRepetitionsAndGivesVerdicts(t *testing.T) {
+	c, err := Compare(context.Background(), nap, []int{2, 2, 2, 2, 2, 2}, []Strategy{Sequential(), Goroutines(6)}, Progress(false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(c.Rows[0].Wall); n != 10 {
+		t.Errorf("%d runs of a 12 ms job, want 10", n)
+	}
+	var text bytes.Buffer
+	c.writeTable(&text)
+	// Six 2 ms naps on six goroutines against one after the other: about -80 %.
+	if !regexp.MustCompile(`-[5-9]\d\.\d\d% \(p=0\.000 n=10\+10\)`).MatchString(text.String()) {
+		t.Errorf("table lacks a significant verdict:\n%s", text.String())
+	}
+	// One long run: too few runs for a verdict, and the table says so.
+	slow, err := Compare(context.Background(), nap, []int{1500}, []Strategy{Sequential(), Goroutines(2)}, Warmup(1), Progress(false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text.Reset()
+	slow.writeTable(&text)
+	if n := len(slow.Rows[0].Wall); n > 2 || !strings.Contains(text.String(), "? (") {
+		t.Errorf("%d runs of a 1.5 s job; table:\n%s", n, text.String())
+	}
+}
+
+func TestSaveWritesWhatBenchstatReads(t *testing.T) {
+	c, err := Compare(context.Background(), nap, []int{1, 1}, []Strategy{Sequential(), Goroutines(2)}, Repeat(4), Progress(false), Label("two naps"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	for _, tc := range []struct{ file, want string }{
+		{"naps.txt", "BenchmarkTwo_naps/strategy=goroutines×2"},
+		{"naps.csv", "two naps/strategy=sequential,4,"},
+		{"naps.json", `"verdict":`},
+	} {
+		path := filepath.Join(dir, tc.file)
+		if err := c.Save(path); err != nil {
+			t.Fatal(err)
+		}
+		data, err := os.ReadFile(path)
+		if err != nil || !strings.Contains(string(data), tc.want) {
+			t.Errorf("%s lacks %q (%v):\n%s", tc.file, tc.want, err, data)
+		}
+	}
+	// The benchmark format parses as go test's output does: 4 runs of 2 strategies.
+	f, err := os.Open(filepath.Join(dir, "naps.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	n := 0
+	for r := benchfmt.NewReader(f, "naps.txt"); r.Scan(); {
+		if res, ok := r.Result().(*benchfmt.Result); ok {
+			if v, ok := res.Value("sec/op"); !ok || v <= 0 {
+				t.Errorf("result %s has no sec/op", res.Name)
+			}
+			n++
+		}
+	}
+	if n != 8 {
+		t.Errorf("%d results, want 8", n)
+	}
+	if err := c.Save(filepath.Join(dir, "naps.xlsx")); err == nil || !strings.Contains(err.Error(), "unknown format") {
+		t.Errorf("Save to .xlsx: %v", err)
 	}
 }

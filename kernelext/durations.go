@@ -2,8 +2,9 @@ package kernelext
 
 import (
 	"fmt"
-	"slices"
 	"time"
+
+	"github.com/speedup-go/speedup/internal/stats"
 )
 
 // Durations are repeated measurements of one thing.
@@ -11,44 +12,15 @@ type Durations []time.Duration
 
 // Median is the middle measurement (the mean of the two middle ones for an even count),
 // 0 for none.
-func (d Durations) Median() time.Duration {
-	if len(d) == 0 {
-		return 0
-	}
-	s := slices.Clone(d)
-	slices.Sort(s)
-	if len(s)%2 == 1 {
-		return s[len(s)/2]
-	}
-	return (s[len(s)/2-1] + s[len(s)/2]) / 2
-}
+func (d Durations) Median() time.Duration { return stats.Median(d) }
 
 // Min is the fastest measurement, 0 for none.
-func (d Durations) Min() time.Duration {
-	if len(d) == 0 {
-		return 0
-	}
-	return slices.Min(d)
-}
+func (d Durations) Min() time.Duration { return stats.Min(d) }
 
 // Max is the slowest measurement, 0 for none.
-func (d Durations) Max() time.Duration {
-	if len(d) == 0 {
-		return 0
-	}
-	return slices.Max(d)
-}
+func (d Durations) Max() time.Duration { return stats.Max(d) }
 
-// Seconds converts the measurements to seconds, for charts.
-func (d Durations) Seconds() []float64 {
-	out := make([]float64, len(d))
-	for i, v := range d {
-		out[i] = v.Seconds()
-	}
-	return out
-}
-
-// String is "1.23 s (1.20–1.31 s, 3 runs)".
+// String is "1.23 s (1.20 s–1.31 s, 3 runs)".
 func (d Durations) String() string {
 	switch len(d) {
 	case 0:

@@ -31,7 +31,8 @@ func Label(s string) Option { return func(c *config) { c.label = s } }
 func Progress(on bool) Option { return func(c *config) { c.progress = on } }
 
 // Repeat sets how many timed repetitions [Compare], [Sweep], [MeasureScaling] and [TimeIt]
-// make (at least 1; default 3).
+// make (at least 1). Without it, TimeIt makes 3 and the others choose from how long a
+// run takes (see [Compare]).
 func Repeat(n int) Option { return func(c *config) { c.repeat = max(n, 1) } }
 
 // Warmup sets how many untimed runs [Compare], [Sweep] and [MeasureScaling] make of each

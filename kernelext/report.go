@@ -8,6 +8,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/speedup-go/speedup/charts"
+	"github.com/speedup-go/speedup/internal/stats"
 )
 
 // Show displays the comparison: in a notebook the table, then the times, speedup and
@@ -22,25 +23,30 @@ func (c *Comparison[Out]) Show() {
 
 // tableRow is one row of the comparison's table, formatted.
 type tableRow struct {
-	strategy, workers, cores, wall, spread, cpu, speedup, ideal, ofIdeal, failed string
+	strategy, workers, cores, runs, wall, verdict, cpu, speedup, ideal, ofIdeal, failed string
 }
 
-var tableHead = []string{"strategy", "workers", "cores", "wall", "wall min–max", "CPU", "speedup", "ideal", "of ideal", "failed"}
+var tableHead = []string{"strategy", "workers", "cores", "runs", "wall (median ± 95% CI)", "vs baseline", "CPU", "speedup", "ideal", "of ideal", "failed"}
 
 func (r tableRow) cells() []string {
-	return []string{r.strategy, r.workers, r.cores, r.wall, r.spread, r.cpu, r.speedup, r.ideal, r.ofIdeal, r.failed}
+	return []string{r.strategy, r.workers, r.cores, r.runs, r.wall, r.verdict, r.cpu, r.speedup, r.ideal, r.ofIdeal, r.failed}
 }
 
 func (c *Comparison[Out]) tableRows() []tableRow {
 	rows := make([]tableRow, 0, len(c.Rows))
+	base := c.Rows[c.Baseline].Wall
 	for i, row := range c.Rows {
 		s := row.Strategy
-		r := tableRow{strategy: s.String(), workers: fmt.Sprint(s.Workers()), cores: fmt.Sprint(s.Cores()),
-			wall: "—", spread: "—", cpu: "—", speedup: "—", ideal: "—", ofIdeal: "—", failed: "—"}
+		r := tableRow{strategy: s.String(), workers: fmt.Sprint(s.Workers()), cores: fmt.Sprint(s.Cores()), runs: fmt.Sprint(len(row.Wall)),
+			wall: "—", verdict: "—", cpu: "—", speedup: "—", ideal: "—", ofIdeal: "—", failed: "—"}
 		if len(row.Wall) > 0 {
 			sp, ideal := c.Speedup(i), c.ideal(i)
-			r.wall = formatDuration(row.Wall.Median())
-			r.spread = fmt.Sprintf("%s–%s (%d runs)", formatDuration(row.Wall.Min()), formatDuration(row.Wall.Max()), len(row.Wall))
+			r.wall = formatDuration(row.Wall.Median()) + " ± " + stats.Summarize(row.Wall).RangePercent()
+			if i == c.Baseline {
+				r.verdict = "baseline"
+			} else {
+				r.verdict = stats.Compare(base, row.Wall).String()
+			}
 			r.cpu = formatDuration(row.CPU.Median())
 			r.speedup = formatSpeedup(sp)
 			r.ideal = formatSpeedup(ideal)
@@ -56,14 +62,15 @@ func (c *Comparison[Out]) tableRows() []tableRow {
 
 // caption explains the table's columns.
 func (c *Comparison[Out]) caption() string {
-	return fmt.Sprintf("%s — %d tasks. wall = elapsed time (median of runs); CPU = user+system time of this process and its workers; "+
-		"speedup over %s; %s; cores = the cores a strategy's tasks may use at once",
+	return fmt.Sprintf("%s — %d tasks. wall = elapsed time, median of the runs with its 95%% confidence interval; "+
+		"vs baseline = change of the median against %s, with the p-value of a Mann-Whitney U test (~ = not significant at 0.05, ? = too few runs to tell); "+
+		"CPU = user+system time of this process and its workers; %s; cores = the cores a strategy's tasks may use at once",
 		c.Title, c.Inputs, c.Rows[c.Baseline].Strategy, idealRule)
 }
 
-// rowErrors are the errors to show under the table: a row's run-level error, else its
-// failed tasks.
-func (c *Comparison[Out]) rowErrors() []string {
+// notes are what the reader must know besides the table: run-level errors, failed tasks,
+// runs that disagree wildly, too few runs for a verdict.
+func (c *Comparison[Out]) notes() []string {
 	var out []string
 	for _, row := range c.Rows {
 		err := row.stopped
@@ -73,6 +80,12 @@ func (c *Comparison[Out]) rowErrors() []string {
 		if err != nil {
 			out = append(out, fmt.Sprintf("%v: %v", row.Strategy, err))
 		}
+		if w := stats.RunWarning(row.Wall); w != "" {
+			out = append(out, fmt.Sprintf("%v: %s", row.Strategy, w))
+		}
+	}
+	if c.note != "" {
+		out = append(out, c.note)
 	}
 	return out
 }
@@ -85,8 +98,8 @@ func (c *Comparison[Out]) writeTable(w io.Writer) {
 		fmt.Fprintln(tw, strings.Join(r.cells(), "\t"))
 	}
 	tw.Flush()
-	for _, e := range c.rowErrors() {
-		fmt.Fprintln(w, e)
+	for _, n := range c.notes() {
+		fmt.Fprintln(w, n)
 	}
 }
 
@@ -109,8 +122,8 @@ func (c *Comparison[Out]) htmlTable() string {
 		b.WriteString("</tr>")
 	}
 	b.WriteString("</tbody></table>")
-	for _, e := range c.rowErrors() {
-		fmt.Fprintf(&b, `<pre class="speedup-errors" style="color:#c0392b;white-space:pre-wrap">%s</pre>`, html.EscapeString(e))
+	for _, n := range c.notes() {
+		fmt.Fprintf(&b, `<pre class="speedup-note" style="color:#c0392b;white-space:pre-wrap">%s</pre>`, html.EscapeString(n))
 	}
 	return b.String()
 }
@@ -125,7 +138,7 @@ func (c *Comparison[Out]) charts() []*charts.Chart {
 		if len(row.Wall) == 0 {
 			continue
 		}
-		timings = append(timings, charts.Timing{Label: row.Strategy.String(), Wall: row.Wall.Seconds(), CPU: row.CPU.Seconds()})
+		timings = append(timings, charts.Timing{Label: row.Strategy.String(), Wall: stats.Seconds(row.Wall), CPU: stats.Seconds(row.CPU)})
 		labels = append(labels, row.Strategy.String())
 		speedup = append(speedup, c.Speedup(i))
 		ideal = append(ideal, c.ideal(i))

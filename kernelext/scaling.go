@@ -15,24 +15,23 @@ type Scaling struct {
 	Workers []int
 	// Wall holds the timed runs of each worker count.
 	Wall []Durations
+	note string // why the fit may be poor, from the repetition plan
 }
 
 // MeasureScaling times job(n) for each worker count n: warm-up runs first, then the
-// repetitions taken in turn over the counts (see [Repeat], [Warmup], [Label]). Use it for
+// repetitions taken in turn over the counts (see [Repeat], [Warmup], [Label]; without
+// Repeat, as many as fit in about 3 s, as [Compare] chooses). Use it for
 // a whole job that has a serial part outside any pool, the case Amdahl's law describes.
 // It stops at the first error job returns and reports what it measured so far.
 func MeasureScaling(workers []int, job func(workers int) error, opts ...Option) (*Scaling, error) {
 	cfg := newConfig(opts)
-	if cfg.repeat == 0 {
-		cfg.repeat = defaultRepeat
-	}
 	if cfg.label == "" {
 		cfg.label = "scaling"
 	}
 	s := &Scaling{Label: cfg.label, Workers: workers, Wall: make([]Durations, len(workers))}
-	prog := startProgress(s.Label, (cfg.warmup+cfg.repeat)*len(workers), cfg.progress)
+	prog := startProgress(s.Label, (cfg.warmup+max(cfg.repeat, 1))*len(workers), cfg.progress)
 	var err error
-	inTurn(len(workers), cfg.warmup, cfg.repeat, func(i int, timed bool, what string) bool {
+	s.note = inTurn(len(workers), cfg.warmup, cfg.repeat, func(i int, timed bool, what string) bool {
 		prog.setLabel(fmt.Sprintf("%s · %d workers · %s", s.Label, workers[i], what))
 		start := time.Now()
 		if e := job(workers[i]); e != nil {
@@ -44,7 +43,7 @@ func MeasureScaling(workers []int, job func(workers int) error, opts ...Option) 
 		}
 		prog.done(1, 0)
 		return true
-	})
+	}, prog.setTotal)
 	prog.setLabel(s.Label)
 	prog.finish(0, err)
 	return s, err

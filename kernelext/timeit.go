@@ -39,7 +39,7 @@ func Time(label string, fn func()) Timing {
 func TimeIt(label string, fn func(), opts ...Option) Timing {
 	cfg := newConfig(opts)
 	if cfg.repeat == 0 {
-		cfg.repeat = defaultRepeat
+		cfg.repeat = 3
 	}
 	const target = 200 * time.Millisecond
 	loops := 1
