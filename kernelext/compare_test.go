@@ -349,3 +349,21 @@ func TestSaveWritesWhatBenchstatReads(t *testing.T) {
 		t.Errorf("Save to .xlsx: %v", err)
 	}
 }
+
+func TestRememberAndRecall(t *testing.T) {
+	t.Setenv("GONB_TMP_DIR", t.TempDir())
+	type rates map[string]float64
+	if err := Remember("go-plain", rates{"sequential": 34.9}); err != nil {
+		t.Fatal(err)
+	}
+	var got rates
+	if err := Recall("go-plain", &got); err != nil || got["sequential"] != 34.9 {
+		t.Errorf("Recall = %v, %v", got, err)
+	}
+	if err := Recall("never-kept", &got); err == nil || !strings.Contains(err.Error(), "run the cell that measures it first") {
+		t.Errorf("Recall of nothing: %v", err)
+	}
+	if err := Remember("../escape", 1); err == nil {
+		t.Error("a name with a path was accepted")
+	}
+}

@@ -5,7 +5,6 @@ import (
 	"time"
 )
 
-
 // Timing is what [Time] and [TimeIt] measured: wall and CPU time per call, one value per
 // repetition.
 type Timing struct {

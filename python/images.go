@@ -8,13 +8,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -314,24 +311,9 @@ func RunProfile(ctx context.Context, python string, paths []string, opts Options
 	return run(ctx, python, paths, append(args, "--profile"), opts.Stderr)
 }
 
-// onStart, if set (by tests), is called with the pid of the Python process once started.
-var onStart func(pid int)
-
 func run(ctx context.Context, python string, paths []string, args []string, stderr io.Writer) (*Result, error) {
 	if len(paths) == 0 {
 		return nil, errors.New("python: no image paths")
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("python: not started: %w", err)
-	}
-	dir, err := os.MkdirTemp("", "speedup-python-")
-	if err != nil {
-		return nil, fmt.Errorf("python: %w", err)
-	}
-	defer os.RemoveAll(dir)
-	scriptPath := filepath.Join(dir, ScriptName)
-	if err := os.WriteFile(scriptPath, []byte(script), 0o644); err != nil {
-		return nil, fmt.Errorf("python: %w", err)
 	}
 	var list bytes.Buffer
 	for _, p := range paths {
@@ -344,56 +326,14 @@ func run(ctx context.Context, python string, paths []string, args []string, stde
 		list.WriteString(p)
 		list.WriteByte('\n')
 	}
-	listPath := filepath.Join(dir, "paths.txt")
-	if err := os.WriteFile(listPath, list.Bytes(), 0o644); err != nil {
-		return nil, fmt.Errorf("python: %w", err)
-	}
-
-	argv := append([]string{"-u", scriptPath, listPath, "--json", "--die-with-parent"}, args...)
-	cmd := exec.Command(python, argv...)
-	cmd.Dir = dir
-	cmd.SysProcAttr = sysProcAttr()
-	// The pool's workers inherit stdout and stderr; should one outlive the script, do
-	// not wait for it to close them (it is killed with the group below).
-	cmd.WaitDelay = 2 * time.Second
-	var stdout bytes.Buffer
-	tail := &tailBuffer{max: 8 << 10}
-	cmd.Stdout = &stdout
-	cmd.Stderr = tail
-	if stderr != nil {
-		cmd.Stderr = io.MultiWriter(tail, stderr)
-	}
-	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("python: starting %s: %w", python, err)
-	}
-	pid := cmd.Process.Pid
-	if onStart != nil {
-		onStart(pid)
-	}
-	done := make(chan struct{})
-	killed := make(chan struct{})
-	go func() {
-		select {
-		case <-ctx.Done():
-			killGroup(pid)
-			close(killed)
-		case <-done:
-		}
-	}()
-	werr := cmd.Wait()
-	close(done)
-	killGroup(pid) // whatever of the group is left (a worker the script did not reap)
-	select {
-	case <-killed:
-		return nil, fmt.Errorf("python: %s stopped: %w", ScriptName, ctx.Err())
-	default:
-	}
-	if werr != nil {
-		return nil, fmt.Errorf("python: %s %s: %v%s", python, ScriptName, werr, tail.suffix())
-	}
-	res, err := decodeReport(stdout.Bytes())
+	args = append([]string{"paths.txt", "--json", "--die-with-parent"}, args...)
+	out, err := runScript(ctx, python, ScriptName, script, args, map[string][]byte{"paths.txt": list.Bytes()}, stderr)
 	if err != nil {
-		return nil, fmt.Errorf("python: reading the report of %s: %v%s", ScriptName, err, tail.suffix())
+		return nil, err
+	}
+	res, err := decodeReport(out.stdout)
+	if err != nil {
+		return nil, fmt.Errorf("python: reading the report of %s: %v%s", ScriptName, err, out.stderr.suffix())
 	}
 	return res, nil
 }
@@ -405,32 +345,4 @@ func decodeReport(data []byte) (*Result, error) {
 		return nil, err
 	}
 	return &res, nil
-}
-
-// tailBuffer keeps the last max bytes written to it.
-type tailBuffer struct {
-	mu  sync.Mutex
-	max int
-	buf []byte
-}
-
-func (t *tailBuffer) Write(p []byte) (int, error) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	t.buf = append(t.buf, p...)
-	if over := len(t.buf) - t.max; over > 0 {
-		t.buf = append(t.buf[:0], t.buf[over:]...)
-	}
-	return len(p), nil
-}
-
-// suffix is "; stderr:\n<last lines>" or "".
-func (t *tailBuffer) suffix() string {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	s := strings.TrimSpace(string(t.buf))
-	if s == "" {
-		return ""
-	}
-	return "; stderr:\n" + s
 }
