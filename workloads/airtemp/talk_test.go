@@ -31,3 +31,17 @@ func TestTalkServesAndFetchesAtItsPace(t *testing.T) {
 		t.Errorf("client at the talk's pace: %+v", c)
 	}
 }
+
+func TestRecoveredCountsWhatRetriesBroughtBack(t *testing.T) {
+	clean := []DayResult{{Date: "a", Readings: 10, Mean: 27}, {Date: "b", Readings: 10, Mean: 28}, {Date: "c", Readings: 10, Mean: 29}}
+	faulty := []DayResult{{Date: "a", Readings: 10, Mean: 27, Attempts: 3}, {}, {Date: "c", Readings: 9, Mean: 29, Attempts: 1}}
+	if got, want := Recovered(clean, faulty), (Recovery{Days: 3, Fetched: 2, Same: 1, Retries: 2}); got != want {
+		t.Errorf("Recovered = %+v, want %+v", got, want)
+	}
+	if n := (Stats{Faults: map[Fault]int{Fault503: 2, FaultDrop: 3}}).Injected(); n != 5 {
+		t.Errorf("Injected = %d", n)
+	}
+	if l := (Talk{Second: time.Millisecond, Latency: 8, Pause: 2}).Limit(100, 40); l != 30*time.Millisecond {
+		t.Errorf("Limit(100, 40) = %v, want 3 rounds of 10 ms", l)
+	}
+}
