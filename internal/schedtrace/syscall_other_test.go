@@ -1,0 +1,8 @@
+//go:build !linux
+
+package schedtrace
+
+import "time"
+
+// blockingSyscall is nil where there is no plain sleeping system call to test with.
+var blockingSyscall func(time.Duration)
