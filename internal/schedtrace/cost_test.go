@@ -22,19 +22,21 @@ func TestCost(t *testing.T) {
 	units := unitsFor(wall * time.Duration(runtime.GOMAXPROCS(0)) / goroutines)
 	job := func() { workers(goroutines, func(int) { spin(units) }) }
 
-	var plain, traced, parse []time.Duration
+	var plain, traced, plainCPU, tracedCPU, parse []time.Duration
 	var bytesPerSec []float64
 	for range reps {
-		start := time.Now()
+		start, cpu := time.Now(), cpuTime()
 		job()
 		plain = append(plain, time.Since(start))
+		plainCPU = append(plainCPU, cpuTime()-cpu)
 
-		start = time.Now()
+		start, cpu = time.Now(), cpuTime()
 		r := startOrSkip(t)
 		job()
 		data := r.Stop()
 		took := time.Since(start)
 		traced = append(traced, took)
+		tracedCPU = append(tracedCPU, cpuTime()-cpu)
 		bytesPerSec = append(bytesPerSec, float64(len(data))/took.Seconds())
 
 		start = time.Now()
@@ -49,8 +51,9 @@ func TestCost(t *testing.T) {
 		t.Logf("plain %v, traced %v, %d bytes, parsed in %v (%d segments)", plain[len(plain)-1], took, len(data), parse[len(parse)-1], tl.Merge.After)
 	}
 	p, tr := median(plain), median(traced)
-	t.Logf("median of %d: plain %v, traced %v (overhead %+.1f%%), %.0f kB/s of trace, parse %v",
-		reps, p, tr, 100*(tr.Seconds()/p.Seconds()-1), median(bytesPerSec)/1e3, median(parse))
+	pc, tc := median(plainCPU), median(tracedCPU)
+	t.Logf("median of %d: wall plain %v, traced %v (%+.1f%%); CPU plain %v, traced %v (%+.1f%%); %.1f kB/s of trace; parse %v",
+		reps, p, tr, 100*(tr.Seconds()/p.Seconds()-1), pc, tc, 100*(tc.Seconds()/max(pc.Seconds(), 1e-9)-1), median(bytesPerSec)/1e3, median(parse))
 	if bps := median(bytesPerSec); bps > 1e6 {
 		t.Errorf("a CPU-bound run's trace grows by %.1f MB/s", bps/1e6)
 	}

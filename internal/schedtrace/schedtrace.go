@@ -45,9 +45,9 @@ const Category = "speedup.worker"
 var ErrTracing = errors.New("schedtrace: an execution trace is already being recorded in this process")
 
 // Recording is an execution trace of the whole process being captured into memory, from
-// [Start] until [Recording.Stop]. Its size grows with scheduling activity: about 10 kB per
-// second for CPU-bound goroutines (preempted every 10 ms), over 10 MB per second for
-// goroutines that hand values back and forth through channels nonstop (see the package's
+// [Start] until [Recording.Stop]. Its size grows with scheduling activity: about 5 kB per
+// second for CPU-bound goroutines (preempted every 10 ms), 5 to 20 MB per second for two
+// goroutines handing values back and forth through a channel nonstop (see the package's
 // cost test). Nothing bounds it, so record seconds, not hours.
 type Recording struct {
 	mu      sync.Mutex

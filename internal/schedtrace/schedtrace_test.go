@@ -138,6 +138,26 @@ func TestCPUBoundTakesTurns(t *testing.T) {
 	}
 }
 
+// TestCoresLoweredDuringRecording mirrors kernelext's OnCores(1): the recording starts with
+// every P, GOMAXPROCS drops to 1 for the run and comes back after it.
+func TestCoresLoweredDuringRecording(t *testing.T) {
+	if runtime.GOMAXPROCS(0) < 2 {
+		t.Skip("needs GOMAXPROCS >= 2")
+	}
+	units := unitsFor(30 * time.Millisecond)
+	tl, _ := record(t, runtime.GOMAXPROCS(0), Options{}, func() {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+		workers(4, func(int) { spin(units) })
+	})
+	if tl.Summary.Goroutines != 4 || tl.Summary.Procs != 1 || tl.Summary.ProcsSeen < 2 {
+		t.Errorf("summary %+v: want 4 goroutines on 1 P out of at least 2 seen", tl.Summary)
+	}
+	if tl.Summary.Runnable < tl.Summary.Running {
+		t.Errorf("on one P the workers waited %v and ran %v", tl.Summary.Runnable, tl.Summary.Running)
+	}
+	checkLanes(t, tl)
+}
+
 // checkLanes asserts the structure every timeline must have.
 func checkLanes(t *testing.T, tl *Timeline) {
 	t.Helper()

@@ -93,6 +93,7 @@ type GoroutineLane struct {
 // order of their start. A pause may lie inside or straddle the end of a mark phase (the mark
 // termination pause does): draw pauses on top.
 type GCLane struct {
+	// Segments are StopTheWorld pauses (Reason says why) and GCMark phases.
 	Segments []Segment
 	// Cycles is the number of mark phases seen.
 	Cycles int
@@ -140,9 +141,12 @@ type Timeline struct {
 	// Goroutines has one lane per goroutine of interest, or per goroutine with
 	// [Options.All], by increasing ID.
 	Goroutines []GoroutineLane
-	GC         GCLane
-	Summary    Summary
-	Merge      Merge
+	// GC is the garbage collector's lane.
+	GC GCLane
+	// Summary adds up the goroutines of interest; its times are exact whatever the cap.
+	Summary Summary
+	// Merge says whether, and how, segments were merged to respect the cap.
+	Merge Merge
 }
 
 // DefaultMaxSegments is the cap on segments used when [Options.MaxSegments] is 0.
