@@ -219,6 +219,13 @@ func TestTimeIt(t *testing.T) {
 	if one.Wall[0] < 5*time.Millisecond || !strings.HasPrefix(one.String(), "sleep: wall ") {
 		t.Errorf("Time = %v", one)
 	}
+	// What a call allocates, as -benchmem says it: a million bytes in one allocation.
+	var sink []byte
+	mb := TimeIt("a megabyte", func() { sink = make([]byte, 1<<20) }, Repeat(3))
+	if mb.Bytes < 1<<20 || mb.Bytes > 1.1*(1<<20) || mb.Allocs != 1 || !strings.Contains(mb.String(), "1.05 MB in 1 allocation per loop") {
+		t.Errorf("TimeIt of make([]byte, 1<<20) = %v (%v B, %v allocations)", mb, mb.Bytes, mb.Allocs)
+	}
+	_ = sink
 }
 
 func TestMeasureScalingFitsASerialPart(t *testing.T) {
