@@ -16,7 +16,8 @@ type Measurement[Out any] struct {
 	Wall, CPU Durations
 	// Last is the last run, timed or not: its results, errors and task spans.
 	Last    *Run[Out]
-	stopped error // the run-level error that stopped this strategy's runs, if any
+	waited  Durations // of each timed run's wall time, how long this process waited for a CPU
+	stopped error     // the run-level error that stopped this strategy's runs, if any
 }
 
 // Comparison is one job timed under several strategies, side by side in one run.
@@ -67,6 +68,7 @@ func Compare[In, Out any](ctx context.Context, task *Task[In, Out], inputs []In,
 		if timed {
 			row.Wall = append(row.Wall, run.Wall)
 			row.CPU = append(row.CPU, run.CPU)
+			row.waited = append(row.waited, run.waited)
 		}
 		if runErr != nil {
 			err = fmt.Errorf("comparing %s: %v: %w", c.Title, row.Strategy, runErr)
@@ -119,10 +121,12 @@ func (c *Comparison[Out]) Speedup(i int) float64 {
 }
 
 // cpuShare is the share of the baseline's wall time spent on a CPU, 0 (waiting) to 1
-// (computing), or NaN when the baseline did not run.
+// (computing), or NaN when the baseline did not run. The time the baseline waited for a
+// CPU that other programs held does not count: on a busy machine computing still
+// computes.
 func (c *Comparison[Out]) cpuShare() float64 {
 	base := c.Rows[c.Baseline]
-	wall, cpu := base.Wall.Median(), base.CPU.Median()
+	wall, cpu := base.Wall.Median()-base.waited.Median(), base.CPU.Median()
 	if wall <= 0 {
 		return math.NaN()
 	}

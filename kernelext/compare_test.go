@@ -108,6 +108,11 @@ func TestIdealOfCPUBoundWorkIsCappedByCores(t *testing.T) {
 		row(Goroutines(8).OnCores(2), 500*time.Millisecond, time.Second),
 		row(Processes(4).OnCores(1), 500*time.Millisecond, time.Second),
 	}}
+	// On a busy machine the loop waited half its wall time for a CPU: it still computed.
+	busy := &Comparison[int]{Inputs: 16, Rows: []*Measurement[int]{
+		{Strategy: Sequential(), Wall: Durations{2 * time.Second}, CPU: Durations{time.Second}, waited: Durations{time.Second}},
+		row(Goroutines(8).OnCores(1), 2*time.Second, time.Second),
+	}}
 	waiting := &Comparison[int]{Inputs: 16, Rows: []*Measurement[int]{
 		row(Sequential(), time.Second, 10*time.Millisecond),
 		row(Goroutines(8).OnCores(1), 125*time.Millisecond, 10*time.Millisecond),
@@ -121,6 +126,7 @@ func TestIdealOfCPUBoundWorkIsCappedByCores(t *testing.T) {
 		{computing, 1, 1},
 		{computing, 2, 2},
 		{computing, 3, float64(min(4, Processes(4).OnCores(1).Cores()))},
+		{busy, 1, 1},
 		{waiting, 1, 8},
 	} {
 		if got := tc.c.ideal(tc.row); math.Abs(got-tc.want) > 1e-9 {

@@ -44,8 +44,9 @@ type Run[Out any] struct {
 	Wall time.Duration
 	// CPU is the user+system CPU time this process and the worker processes it waited
 	// for spent during the run.
-	CPU   time.Duration
-	names []string // the tasks' names for the timeline (TaskNames)
+	CPU    time.Duration
+	waited time.Duration // of Wall, how long this process's threads waited for a CPU
+	names  []string      // the tasks' names for the timeline (TaskNames)
 }
 
 // Values returns the values in input order (zero values where a task failed).
@@ -116,7 +117,7 @@ func mapWith[In, Out any](ctx context.Context, s Strategy, task *Task[In, Out], 
 		// the baseline parallel.
 		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(n))
 	}
-	cpu0, start := cpuTime(), time.Now()
+	cpu0, wait0, start := cpuTime(), waitTime(), time.Now()
 	var err error
 	switch {
 	case s.kind != processes:
@@ -128,6 +129,7 @@ func mapWith[In, Out any](ctx context.Context, s Strategy, task *Task[In, Out], 
 	}
 	run.Wall = time.Since(start)
 	run.CPU = cpuTime() - cpu0
+	run.waited = waitTime() - wait0
 	err = failUnfinished(ctx, run, task.name, err)
 	if owned {
 		prog.finish(run.Failed(), err)

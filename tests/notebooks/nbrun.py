@@ -10,14 +10,16 @@ that the checks catch GoNB's ways of reporting failures). Knobs, all environment
   SPEEDUP_CELL_TIMEOUT          seconds one cell may take (default 600)
   SPEEDUP_NOTEBOOK_MAX_SECONDS  seconds a whole notebook may take, kernel start included (default 120)
 
-How GoNB v0.11.1 reports failures (seen through nbclient):
-  * a cell that does not compile: a display_data text/html report (class "gonb-err-location",
-    with the compiler message) plus an output_type "error" whose evalue is only
-    'failed to run ".../go build -o ...": exit status 1'. nbclient stops there.
-  * a program that exits non-zero (os.Exit, log.Fatal, panic) or a failing `!` shell line:
-    NO error output, the cell's status is "ok" and execution goes on. The only trace is a
-    stderr stream line "exit status N" (or "signal: killed"), after whatever the program
-    printed (e.g. "panic: ..." split over several stream outputs).
+How GoNB v0.11.4 reports failures (seen through nbclient):
+  * a cell that does not compile: a display_data text/html report (one <div> per line, the
+    compiler message after a "gonb-err-location" span) plus an output_type "error" whose evalue
+    is only 'failed to run ".../go build -o ...": exit status 1'. nbclient stops there.
+  * a program that exits non-zero (os.Exit, log.Fatal, panic, kernelext.Check): a stderr stream
+    line "exit status N" after whatever the program printed (a panic's stack, with GoNB's
+    "[[ Cell [1] Line 2 ]]" markers, and an HTML report of the cell lines), then an output_type
+    "error" with evalue "exit status N". nbclient stops there too.
+  * a failing `!` shell line: NO error output, the cell's status is "ok" and execution goes
+    on; the only trace is a stderr stream line "exit status N".
   So the checks below look at stderr text, joined per cell, as well as error outputs.
 """
 
@@ -213,7 +215,7 @@ class _GonbErrorText(html.parser.HTMLParser):
                 self._skip += 1
         elif tag == "style" or (tag == "div" and "gonb-err-context" in cls.split()):
             self._skip = 1
-        elif tag == "br":
+        elif tag in ("br", "div"):  # v0.11.1 broke lines with <br>, v0.11.4 puts each in a <div>
             self.parts.append("\n")
 
     def handle_endtag(self, tag):
