@@ -106,7 +106,7 @@ def check_start_here(nb):
     require_line(nb, r"^notebook:\s+true \(GoNB kernel\)$")
     require_line(nb, r"^gonb:\s+github\.com/janpfeifer/gonb v0\.11\.4$")
     require_line(nb, r"^go-echarts:\s+github\.com/go-echarts/go-echarts/v2 v")
-    require_line(nb, r"^Set-up check: 8 slices on 4 toasters: 8 tasks in [\d.]+ [mµ]?s \(CPU [^)]+\), 0 failed$")
+    require_line(nb, r"Set-up check: 8 slices on 4 toasters: 8 tasks in [\d.]+ [mµ]?s \(CPU [^)]+\), 0 failed")
     assert chart_kinds(nb) == ["timeline"], f"charts: {chart_kinds(nb)}"
 
 
