@@ -7,6 +7,8 @@ that the checks catch GoNB's ways of reporting failures). Knobs, all environment
   SPEEDUP_BUILD_DIR             where executed notebooks are saved (default: <repo>/build)
   SPEEDUP_OFFLINE               1 (default): the kernel runs with GOPROXY=off, proving the notebooks
                                 need no module download after setup; 0: the kernel may download
+  SPEEDUP_KERNEL_GOMODCACHE     the module cache the kernel uses (scripts/test.sh points it at one
+                                that set-up's downloads alone filled); default: the usual one
   SPEEDUP_CELL_TIMEOUT          seconds one cell may take (default 600)
   SPEEDUP_NOTEBOOK_MAX_SECONDS  seconds a whole notebook may take, kernel start included (default 120)
 
@@ -59,6 +61,9 @@ def kernel_env() -> dict[str, str]:
         # GOPROXY=off does not stop `go get` from asking the checksum database about modules
         # missing from go.sum: point it nowhere, so a notebook that needs it fails here too.
         env["GOSUMDB"] = "sum.golang.org https://127.0.0.1:9"
+    if os.environ.get("SPEEDUP_KERNEL_GOMODCACHE"):
+        env["GOMODCACHE"] = os.environ["SPEEDUP_KERNEL_GOMODCACHE"]
+        env["GOFLAGS"] = (env.get("GOFLAGS", "") + " -modcacherw").strip()
     return env
 
 
