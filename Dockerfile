@@ -99,25 +99,12 @@ RUN set -eux; \
 # The repository, in the user's home (mybinder.org's rule: the repo in $HOME, owned by the user).
 COPY --chown=${NB_UID}:${NB_UID} . ${HOME}/
 
-# Do once what a notebook's first cells make GoNB do, so that a notebook needs no network and
-# its first cell compiles in seconds: GoNB builds each cell in a temporary module that requires
-# this repository (the notebooks' `!*go mod edit -require=... -replace=...=$GONB_DIR/..`) and
-# runs `go get` there. That `go get` asks the checksum database (sum.golang.org) about every
-# module it adds to the temporary go.sum -- GOPROXY=off does not stop that -- so its answers must
-# be in the module cache (cache/download/sumdb) beforehand. The build cache gets every package of
-# the repository and its dependencies (GoNB's gonbui included).
+# Do once what a notebook's first cells make GoNB do (scripts/modules.sh, as `make setup` does),
+# so that a notebook needs no network and its first cell compiles in seconds: GoNB builds each
+# cell in a temporary module that requires this repository and runs `go get` there, which needs
+# every module and checksum in the module cache; the build cache gets every package compiled.
 RUN set -eux; \
-    go build ./...; \
-    w="$(mktemp -d)"; cd "$w"; \
-    go mod init gonb_warmup; \
-    go mod edit -require=github.com/speedup-go/speedup@v0.0.0-00010101000000-000000000000 \
-        -replace="github.com/speedup-go/speedup=$HOME"; \
-    { echo 'package main'; echo 'import ('; \
-      go -C "$HOME" list -f '{{if ne .Name "main"}}_ "{{.ImportPath}}"{{end}}' ./... | grep .; \
-      echo ')'; echo 'func main() {}'; } > main.go; \
-    go get; \
-    go build -o warmup .; \
-    cd "$HOME"; rm -rf "$w"; \
+    bash scripts/modules.sh; \
     du -sh /opt/gopath/pkg/mod /opt/gocache
 
 EXPOSE 8888
