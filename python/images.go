@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/speedup-go/speedup/internal/stats"
 )
 
 //go:embed talk_image_resize.py
@@ -174,17 +176,9 @@ func seconds(xs []float64) []time.Duration {
 	return out
 }
 
-func median(xs []float64) time.Duration {
-	if len(xs) == 0 {
-		return 0
-	}
-	s := slices.Clone(xs)
-	slices.Sort(s)
-	m := s[len(s)/2]
-	if len(s)%2 == 0 {
-		m = (s[len(s)/2-1] + m) / 2
-	}
-	return time.Duration(m * float64(time.Second))
+// median is the median of seconds as a duration, 0 for none.
+func median(seconds []float64) time.Duration {
+	return time.Duration(stats.Median(seconds) * float64(time.Second))
 }
 
 // WallTimes returns Wall as durations.
