@@ -32,7 +32,33 @@ func TestMain(m *testing.M) {
 	if out := os.Getenv(helperEnv); out != "" {
 		os.Exit(helper(out))
 	}
+	if os.Getenv(quietEnv) != "" {
+		quietHelper()
+		os.Exit(0)
+	}
 	os.Exit(m.Run())
+}
+
+const (
+	quietEnv   = "CPUPROFILE_TEST_QUIET"
+	quietLines = 2000 // 100 kB: more than a pipe holds
+)
+
+// quietHelper writes the rate warning and many lines from another goroutine to standard
+// error while quietly has it pointed at its pipe.
+func quietHelper() {
+	quietly(func() {
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			for i := range quietLines {
+				fmt.Fprintf(os.Stderr, "inside %d %s\n", i, strings.Repeat("x", 40))
+			}
+		}()
+		fmt.Fprint(os.Stderr, rateWarning)
+		<-done
+	})
+	fmt.Fprintln(os.Stderr, "after")
 }
 
 func helper(out string) int {
@@ -210,6 +236,26 @@ func firstRow(out string) string {
 		}
 	}
 	return ""
+}
+
+// TestQuietlyKeepsTheRest checks that what is written to standard error while the rate
+// warning is hidden arrives, in order, and before what is written after.
+func TestQuietlyKeepsTheRest(t *testing.T) {
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), quietEnv+"=1")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("helper: %v\n%s", err, stderr.String())
+	}
+	var want strings.Builder
+	for i := range quietLines {
+		fmt.Fprintf(&want, "inside %d %s\n", i, strings.Repeat("x", 40))
+	}
+	want.WriteString("after\n")
+	if got := stderr.String(); got != want.String() {
+		t.Errorf("stderr: %d bytes, want %d; has the warning: %v", len(got), want.Len(), strings.Contains(got, rateWarning))
+	}
 }
 
 func TestStartRefusesASecondProfile(t *testing.T) {
