@@ -24,13 +24,15 @@ var ErrNotSupported = errors.New("usage: sampling a process tree is supported on
 
 // A Sample is the state of the process tree at one moment.
 type Sample struct {
-	T time.Duration // since Start
+	T time.Duration // since the first sample, which Start takes
 	// Cores is the CPU time (user and system) the tree used since the previous sample,
 	// divided by the wall time between them: 1 is one core busy throughout. The first
-	// sample, at T=0, has Cores 0. Other processes' CPU is read in clock ticks of 10 ms,
-	// so one sample's figure is accurate to ±10 ms per process over the interval (±0.2
-	// cores per process at 50 ms); the error does not accumulate, so a mean over several
-	// samples is exact. This process's own CPU is read to the microsecond.
+	// sample, at T=0, has Cores 0. Other processes' CPU is read from /proc in clock ticks
+	// of 10 ms (the kernel counts nanoseconds and rounds down), so one sample's figure is
+	// right to ±10 ms per process over its interval, ±0.2 cores per process at 50 ms; the
+	// errors do not add up, so over any run of samples the CPU is right to within one tick
+	// per process, and the mean of 20 samples to ±0.01 cores per process. This process's own CPU is
+	// read to the microsecond (getrusage).
 	Cores float64
 	RSS   int64 // resident memory summed over the tree's processes, in bytes
 	Procs int   // processes in the tree, this one included, zombies not
