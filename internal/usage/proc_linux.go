@@ -16,7 +16,7 @@ import (
 type stat struct {
 	state     byte
 	ppid      int
-	cpu       int64  // utime+stime+cutime+cstime: the process's CPU and that of the children it waited for, in clock ticks
+	ticks     int64  // utime+stime+cutime+cstime: the process's CPU and that of the children it waited for, in clock ticks
 	starttime uint64 // clock ticks after boot: tells a reused pid from the process it replaced
 	rss       int64  // pages
 }
@@ -55,7 +55,7 @@ func parseStat(b []byte) (stat, error) {
 	if n <= 24 {
 		return stat{}, fmt.Errorf("%d fields", n-1)
 	}
-	st.cpu = cpu[0] + cpu[1] + cpu[2] + cpu[3]
+	st.ticks = cpu[0] + cpu[1] + cpu[2] + cpu[3]
 	return st, nil
 }
 
@@ -98,6 +98,7 @@ type tree struct {
 	start    time.Time // the first sample's
 	last     time.Time
 	cpu      time.Duration // the tree's CPU since Start
+	owed     time.Duration // CPU taken out by a sample and not yet added back
 	peakOne  int64         // the largest sampled RSS of one process
 	hwm0     int64         // this process's VmHWM at Start
 	maxrss0  int64         // RUSAGE_CHILDREN ru_maxrss at Start
@@ -180,15 +181,24 @@ func (t *tree) sample() Sample {
 	// Learn the parent of every process that might be in the tree: those in it last time
 	// and those never seen before.
 	seen := map[int]stat{}
-	alive := make(map[int]bool, len(pids))
 	for _, pid := range pids {
-		alive[pid] = true
 		if t.outside[pid] {
 			continue
 		}
 		if st, ok := t.stat(pid); ok {
 			seen[pid] = st
 		}
+	}
+	return t.account(time.Now(), pids, seen, selfCPU())
+}
+
+// account measures the tree from what sample read at the moment now: the pids listed in
+// /proc, the stat of those that might be in the tree, and this process's CPU, to the
+// microsecond.
+func (t *tree) account(now time.Time, pids []int, seen map[int]stat, self time.Duration) Sample {
+	alive := make(map[int]bool, len(pids))
+	for _, pid := range pids {
+		alive[pid] = true
 	}
 	for pid := range t.outside {
 		if !alive[pid] {
@@ -207,7 +217,6 @@ func (t *tree) sample() Sample {
 		in[pid] = v
 		return v
 	}
-	now := time.Now() // the moment of the reading, not of the tick
 	if t.start.IsZero() {
 		t.start = now
 	}
@@ -219,9 +228,9 @@ func (t *tree) sample() Sample {
 			t.outside[pid] = true
 			continue
 		}
-		p := &proc{ppid: st.ppid, starttime: st.starttime, cpu: time.Duration(st.cpu) * t.tick, rss: st.rss * t.page}
+		p := &proc{ppid: st.ppid, starttime: st.starttime, cpu: time.Duration(st.ticks) * t.tick, rss: st.rss * t.page}
 		if pid == t.self {
-			p.cpu = selfCPU() // to the microsecond
+			p.cpu = self
 		}
 		procs[pid] = p
 		if old := t.procs[pid]; old != nil && old.starttime == p.starttime {
@@ -255,8 +264,18 @@ func (t *tree) sample() Sample {
 		for _, p := range procs {
 			p.hwmValid = false
 		}
-		procs[t.self].hwmValid = t.hwmReset
+		if p := procs[t.self]; p != nil {
+			p.hwmValid = t.hwmReset
+		}
 	}
+	// Each process's figures are read at a slightly different moment. If a child was
+	// waited for after its own stat was read and before its parent's, this sample counts
+	// its CPU twice and the next takes it out again; the other way round, this sample takes
+	// it out and the next adds it to the parent's. Carry a deficit over rather than lose
+	// it, so that the sum over samples stays exact. (A process wrongly taken for absorbed,
+	// see absorbed, makes the next samples repay CPU that was really used.)
+	delta -= t.owed
+	t.owed = max(-delta, 0)
 	delta = max(delta, 0)
 	if wall := now.Sub(t.last); wall > 0 && len(t.procs) > 0 {
 		x.Cores = float64(delta) / float64(wall)

@@ -236,9 +236,9 @@ func TestParseStat(t *testing.T) {
 		want       stat
 		err        bool
 	}{
-		{"plain", "42 (cat) R" + tail, stat{'R', 1234, 310, 104313, 378}, false},
-		{"spaces and parentheses in the name", "42 (a) b) (c) S" + tail, stat{'S', 1234, 310, 104313, 378}, false},
-		{"zombie", "42 (worker) Z" + tail, stat{'Z', 1234, 310, 104313, 378}, false},
+		{"plain", "42 (cat) R" + tail, stat{state: 'R', ppid: 1234, ticks: 310, starttime: 104313, rss: 378}, false},
+		{"spaces and parentheses in the name", "42 (a) b) (c) S" + tail, stat{state: 'S', ppid: 1234, ticks: 310, starttime: 104313, rss: 378}, false},
+		{"zombie", "42 (worker) Z" + tail, stat{state: 'Z', ppid: 1234, ticks: 310, starttime: 104313, rss: 378}, false},
 		{"truncated", "42 (cat) R 1 2 3", stat{}, true},
 		{"no name", "42 cat R", stat{}, true},
 	}
