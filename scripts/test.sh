@@ -84,25 +84,25 @@ browser_tests() {
 }
 
 # setup_modcache proves that set-up downloads every module a notebook needs: it fills an empty
-# module cache, build/modcache-setup, by running set-up's module step (scripts/modules.sh)
+# module cache, build/_modcache-setup, by running set-up's module step (scripts/modules.sh)
 # against a proxy that is the machine's own module cache, and the notebook tests then run
 # their kernel with that cache and no proxy. A module set-up forgot fails a notebook here,
 # even on a machine whose own cache has it. SPEEDUP_MODCACHE_PROOF=0 skips it.
 setup_modcache() {
   [ "${SPEEDUP_MODCACHE_PROOF:-1}" = 1 ] || return 0
-  local dir="$BUILD/modcache-setup" own stamp sha
+  local dir="$BUILD/_modcache-setup" own stamp sha
   own="$(go env GOMODCACHE)"
   stamp="$BUILD/.modcache-setup-stamp"
   sha="$(sha_of go.mod go.sum scripts/modules.sh; go env GOVERSION)"
   if [ "$(cat "$stamp" 2>/dev/null)" != "$sha" ] || [ ! -d "$dir" ]; then
-    step "filling build/modcache-setup with what set-up downloads, and nothing else"
+    step "filling build/_modcache-setup with what set-up downloads, and nothing else"
     if [ -d "$dir" ]; then GOMODCACHE="$dir" go clean -modcache; fi
     GOFLAGS=-modcacherw GOMODCACHE="$dir" GOPROXY="file://$own/cache/download" GOSUMDB=off \
       bash "$ROOT/scripts/modules.sh" || return 1
     printf '%s\n' "$sha" > "$stamp"
   fi
   export SPEEDUP_KERNEL_GOMODCACHE="$dir"
-  say "the notebooks' kernel uses build/modcache-setup: only the modules set-up downloads"
+  say "the notebooks' kernel uses build/_modcache-setup: only the modules set-up downloads"
 }
 
 run_step() {
