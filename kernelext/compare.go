@@ -6,6 +6,10 @@ import (
 	"math"
 	"slices"
 	"time"
+
+	"github.com/google/pprof/profile"
+	"github.com/speedup-go/speedup/internal/schedtrace"
+	"github.com/speedup-go/speedup/internal/usage"
 )
 
 // Measurement is the timing of one strategy in a [Comparison].
@@ -18,6 +22,32 @@ type Measurement[Out any] struct {
 	Last    *Run[Out]
 	waited  Durations // of each timed run's wall time, how long this process waited for a CPU
 	stopped error     // the run-level error that stopped this strategy's runs, if any
+
+	peakRSS  int64                // the largest peak resident memory of a timed run, workers included
+	perTask  []float64            // bytes allocated per task in each timed run, workers included
+	samples  []usage.Sample       // CPU and memory over the last timed run
+	prof     *profile.Profile     // the timed runs' CPU profiles, merged (Profile)
+	profErr  error                // why there is no profile
+	trace    *schedtrace.Timeline // what the scheduler did in a traced run (Trace)
+	traceErr error                // why there is no trace
+}
+
+// record adds a timed run to the row.
+func (m *Measurement[Out]) record(run *Run[Out], inputs int) {
+	m.Wall = append(m.Wall, run.Wall)
+	m.CPU = append(m.CPU, run.CPU)
+	m.waited = append(m.waited, run.waited)
+	if r := run.res; r != nil {
+		m.peakRSS = max(m.peakRSS, r.peakRSS)
+		m.perTask = append(m.perTask, float64(r.allocated)/float64(max(inputs, 1)))
+		m.samples = r.samples
+	}
+	switch {
+	case run.profErr != nil:
+		m.profErr = run.profErr
+	case run.prof != nil:
+		m.prof, m.profErr = mergeProfiles(m.prof, run.prof)
+	}
 }
 
 // Comparison is one job timed under several strategies, side by side in one run.
@@ -59,23 +89,40 @@ func Compare[In, Out any](ctx context.Context, task *Task[In, Out], inputs []In,
 	}
 	prog := startProgress(c.Title, (cfg.warmup+max(cfg.repeat, 1))*len(inputs)*len(strategies), cfg.progress)
 	runCfg := config{progress: false, prog: prog, names: cfg.names}
+	timedCfg := runCfg
+	timedCfg.measure, timedCfg.profile = true, cfg.profile
 	var err error
 	c.note = inTurn(len(c.Rows), cfg.warmup, cfg.repeat, func(i int, timed bool, what string) bool {
 		row := c.Rows[i]
 		prog.setLabel(fmt.Sprintf("%s · %s · %s", c.Title, row.Strategy, what))
-		run, runErr := mapWith(ctx, row.Strategy, task, inputs, runCfg)
+		rc := runCfg
+		if timed {
+			rc = timedCfg
+		}
+		run, runErr := mapWith(ctx, row.Strategy, task, inputs, rc)
 		row.Last, row.stopped = run, runErr
 		if timed {
-			row.Wall = append(row.Wall, run.Wall)
-			row.CPU = append(row.CPU, run.CPU)
-			row.waited = append(row.waited, run.waited)
+			row.record(run, len(inputs))
 		}
 		if runErr != nil {
 			err = fmt.Errorf("comparing %s: %v: %w", c.Title, row.Strategy, runErr)
 			return false
 		}
 		return true
-	}, func(runs int) { prog.setTotal(runs * len(inputs)) })
+	}, func(runs int) {
+		if cfg.trace {
+			runs += c.inProcessRows()
+		}
+		prog.setTotal(runs * len(inputs))
+	})
+	if cfg.trace && err == nil {
+		for _, row := range c.Rows {
+			if row.Strategy.kind != processes {
+				prog.setLabel(fmt.Sprintf("%s · %s · traced run", c.Title, row.Strategy))
+				row.trace, row.traceErr = tracedRun(ctx, row.Strategy, task, inputs, config{prog: prog})
+			}
+		}
+	}
 	if c.timeline < 0 || c.timeline >= len(c.Rows) {
 		c.timeline = c.fastest()
 	}
@@ -88,6 +135,17 @@ func Compare[In, Out any](ctx context.Context, task *Task[In, Out], inputs []In,
 	prog.setLabel(c.Title)
 	prog.finish(failed, err)
 	return c, err
+}
+
+// inProcessRows counts the strategies that run in this process (the ones Trace traces).
+func (c *Comparison[Out]) inProcessRows() int {
+	n := 0
+	for _, row := range c.Rows {
+		if row.Strategy.kind != processes {
+			n++
+		}
+	}
+	return n
 }
 
 // Sweep times task on the sequential baseline and on pools of each size in workers, made

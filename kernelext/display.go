@@ -3,6 +3,7 @@ package kernelext
 import (
 	"errors"
 	"fmt"
+	"html"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -52,6 +53,11 @@ func Markdown(format string, args ...any) {
 		return
 	}
 	fmt.Println(text)
+}
+
+// showNote shows one line of text: in a notebook as a paragraph, elsewhere printed.
+func showNote(line string) {
+	showHTML(`<p class="speedup-note" style="font-family:monospace;white-space:pre-wrap">`+html.EscapeString(line)+`</p>`, line+"\n")
 }
 
 // showHTML shows html in a notebook, or prints text elsewhere.

@@ -12,6 +12,10 @@ type config struct {
 	timeline int
 	names    []string
 	prog     *progress // shared with an enclosing Compare
+	profile  bool      // Profile
+	trace    bool      // Trace
+	measure  bool      // sample CPU and memory (Compare's timed runs)
+	traced   bool      // this run is being traced: mark the worker goroutines
 }
 
 func newConfig(opts []Option) config {

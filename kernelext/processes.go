@@ -34,8 +34,9 @@ const (
 	inFlight = 2
 )
 
-// runProcesses runs the tasks on the strategy's worker processes.
-func runProcesses[In, Out any](ctx context.Context, task *Task[In, Out], inputs []In, run *Run[Out], s Strategy, start time.Time, prog *progress) error {
+// runProcesses runs the tasks on the strategy's worker processes, and returns how many
+// bytes the workers allocated.
+func runProcesses[In, Out any](ctx context.Context, task *Task[In, Out], inputs []In, run *Run[Out], s Strategy, start time.Time, prog *progress) (uint64, error) {
 	if task.atRun {
 		noteTaskInMain(task.name)
 	}
@@ -55,9 +56,9 @@ func runProcesses[In, Out any](ctx context.Context, task *Task[In, Out], inputs 
 	}
 	_ = g.Wait()
 	if e := startErr.Load(); e != nil {
-		return fmt.Errorf("%s on %d processes: %w", task.name, s.Workers(), *e)
+		return p.allocated.Load(), fmt.Errorf("%s on %d processes: %w", task.name, s.Workers(), *e)
 	}
-	return nil
+	return p.allocated.Load(), nil
 }
 
 // pool is one run on worker processes: a slot per worker, each starting its worker
@@ -70,8 +71,9 @@ type pool[In, Out any] struct {
 	start    time.Time
 	prog     *progress
 	q        *queue
-	taskNs   atomic.Int64 // mean task time seen so far, for the batch size
-	taskSeen atomic.Int64
+	taskNs    atomic.Int64 // mean task time seen so far, for the batch size
+	taskSeen  atomic.Int64
+	allocated atomic.Uint64 // bytes the workers allocated, as they said when done
 }
 
 // slot keeps one worker busy until the queue is empty, starting it (again) as needed.
@@ -85,9 +87,11 @@ func (p *pool[In, Out]) slot(ctx context.Context, id int) error {
 		crashed := p.serve(ctx, w)
 		if !crashed {
 			w.stop()
+			p.goodbye(w)
 			return nil
 		}
 		w.kill()
+		p.goodbye(w)
 	}
 	return nil
 }
@@ -148,6 +152,9 @@ func (p *pool[In, Out]) serve(ctx context.Context, w *proc[Out]) (crashed bool) 
 					if !ok {
 						return true
 					}
+					if r.Bye {
+						p.allocated.Add(r.Allocated)
+					}
 					p.record(r, w.worker, context.Cause(ctx))
 				case <-timer.C:
 					return true
@@ -156,6 +163,15 @@ func (p *pool[In, Out]) serve(ctx context.Context, w *proc[Out]) (crashed bool) 
 		}
 	}
 	return false
+}
+
+// goodbye reads what a stopped worker said last: how much it allocated.
+func (p *pool[In, Out]) goodbye(w *proc[Out]) {
+	for r := range w.replies {
+		if r.Bye {
+			p.allocated.Add(r.Allocated)
+		}
+	}
 }
 
 // record stores the outcomes of one reply. A task the worker cancelled because the run

@@ -34,13 +34,17 @@ type batch[In any] struct {
 }
 
 // reply carries the outcomes of consecutive tasks of a batch, Lo being the index of
-// Outcomes[0]; Done marks the batch's last reply.
+// Outcomes[0]; Done marks the batch's last reply. A worker says goodbye with a last reply.
 type reply[Out any] struct {
 	Hello    bool // the first reply, once the worker is ready
 	PID      int
 	Lo       int
 	Outcomes []outcome[Out]
 	Done     bool
+	// Bye is the last reply, once the batch pipe is closed: Allocated is how many bytes
+	// the worker allocated while it served.
+	Bye       bool
+	Allocated uint64
 }
 
 // outcome is one task's result as it crosses the pipe.

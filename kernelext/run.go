@@ -10,6 +10,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/google/pprof/profile"
+	"github.com/speedup-go/speedup/internal/schedtrace"
 	"golang.org/x/sync/errgroup"
 )
 
@@ -47,6 +49,9 @@ type Run[Out any] struct {
 	CPU    time.Duration
 	waited time.Duration // of Wall, how long this process's threads waited for a CPU
 	names  []string      // the tasks' names for the timeline (TaskNames)
+	res    *resources    // memory and CPU over time, when measured
+	prof   *profile.Profile
+	profErr error // why there is no profile, when one was asked for
 }
 
 // Values returns the values in input order (zero values where a task failed).
@@ -117,19 +122,35 @@ func mapWith[In, Out any](ctx context.Context, s Strategy, task *Task[In, Out], 
 		// the baseline parallel.
 		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(n))
 	}
+	var res *resources
+	if cfg.measure {
+		res = watchResources()
+	}
+	var prof *profiling
+	if cfg.profile {
+		prof, run.profErr = startProfiling()
+	}
 	cpu0, wait0, start := cpuTime(), waitTime(), time.Now()
 	var err error
+	var workerAlloc uint64
 	switch {
 	case s.kind != processes:
-		runInProcess(ctx, task, inputs, run, s, start, prog)
+		runInProcess(ctx, task, inputs, run, s, start, prog, cfg.traced)
 	case task.local:
 		err = fmt.Errorf("%s: a task made with kernelext.Local cannot run in worker processes; create it with kernelext.NewTask at package level", run.Label)
 	default:
-		err = runProcesses(ctx, task, inputs, run, s, start, prog)
+		workerAlloc, err = runProcesses(ctx, task, inputs, run, s, start, prog)
 	}
 	run.Wall = time.Since(start)
 	run.CPU = cpuTime() - cpu0
 	run.waited = waitTime() - wait0
+	if prof != nil {
+		run.prof, run.profErr = prof.stop()
+	}
+	if res != nil {
+		res.stop(workerAlloc)
+		run.res = res
+	}
 	err = failUnfinished(ctx, run, task.name, err)
 	if owned {
 		prog.finish(run.Failed(), err)
@@ -163,12 +184,17 @@ func failUnfinished[Out any](ctx context.Context, run *Run[Out], task string, er
 
 // runInProcess runs the tasks on the strategy's goroutines, or on the calling goroutine
 // for a sequential run.
-func runInProcess[In, Out any](ctx context.Context, task *Task[In, Out], inputs []In, run *Run[Out], s Strategy, start time.Time, prog *progress) {
+// With traced, each worker goroutine labels itself and runs its tasks in trace regions, so
+// that the execution trace tells them apart.
+func runInProcess[In, Out any](ctx context.Context, task *Task[In, Out], inputs []In, run *Run[Out], s Strategy, start time.Time, prog *progress, traced bool) {
 	q := newQueue(len(inputs))
 	pid := os.Getpid()
 	work := func(id int) {
 		w := Worker{ID: id, PID: pid}
 		wctx := withWorker(ctx, w)
+		if traced {
+			schedtrace.Label(ctx, laneName(w))
+		}
 		for ctx.Err() == nil {
 			i, _, ok := q.take(1)
 			if !ok {
@@ -177,7 +203,13 @@ func runInProcess[In, Out any](ctx context.Context, task *Task[In, Out], inputs 
 			r := &run.Results[i]
 			r.ran = true
 			r.Span = Span{Index: i, Worker: w, Start: time.Since(start)}
-			v, err := call(wctx, task.fn, inputs[i])
+			var v Out
+			var err error
+			if traced {
+				schedtrace.Region(ctx, func() { v, err = call(wctx, task.fn, inputs[i]) })
+			} else {
+				v, err = call(wctx, task.fn, inputs[i])
+			}
 			r.Span.End = time.Since(start)
 			r.Value = v
 			if err != nil {

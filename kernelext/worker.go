@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"syscall"
 	"time"
+
+	"github.com/speedup-go/speedup/internal/usage"
 )
 
 // replyEvery is how often a worker reports finished tasks of a long batch, so that the
@@ -48,6 +50,9 @@ func serveWorker[In, Out any](t *Task[In, Out]) int {
 	w := Worker{ID: id, PID: os.Getpid()}
 	go exitWithParent()
 
+	finishProfile := profileWorker()
+	defer finishProfile()
+	heap0 := usage.HeapAllocated()
 	out := bufio.NewWriterSize(replies, 64<<10)
 	enc := gob.NewEncoder(out)
 	send := func(r reply[Out]) error {
@@ -105,6 +110,7 @@ func serveWorker[In, Out any](t *Task[In, Out]) int {
 			return 3
 		}
 	}
+	_ = send(reply[Out]{Bye: true, PID: w.PID, Allocated: usage.HeapAllocated() - heap0})
 	return 0
 }
 
