@@ -9,13 +9,15 @@ import (
 	"github.com/speedup-go/speedup/charts"
 )
 
-// The talk's breakfast and toasters: build charts from plain numbers, show
-// them in a notebook cell, or write them to one offline page.
+// The talk's breakfast and toasters: build charts from plain numbers, show them in a
+// notebook cell, or write them to one offline page.
 func Example() {
 	breakfast := charts.Bars("Breakfast", "min",
 		[]string{"synchronous", "asynchronous"}, []float64{9, 5})
-	toasters := charts.Speedup("Toasters", []string{"1 toaster", "4 toasters"},
-		[]float64{1, 4}, []float64{1, 1}, []float64{1, 4})
+	toasters := charts.Speedup("Toasters", "ideal: one slice per toaster", []charts.SpeedupBar{
+		{Label: "1 toaster", Speedup: 1, Ideal: 1, Efficiency: 1},
+		{Label: "4 toasters", Speedup: 4, Ideal: 4, Efficiency: 1},
+	})
 
 	// In a GoNB cell: gonbui.DisplayHTML(breakfast.HTML())
 	fragment := breakfast.HTML()
@@ -39,6 +41,20 @@ func Example() {
 	// Output:
 	// true
 	// Breakfast and Toasters written
+}
+
+// Times draws what the caller summarised: here the median of the runs and their min–max.
+func ExampleTimes() {
+	c := charts.Times("Image resize", "median", []charts.Timing{
+		{Label: "sequential",
+			Wall: charts.Estimate{Mid: 29.71, Lo: 29.48, Hi: 30.02, Interval: "min–max", Runs: 3},
+			CPU:  charts.Estimate{Mid: 29.6, Lo: 29.4, Hi: 29.9, Interval: "min–max", Runs: 3}},
+		{Label: "8 processes",
+			Wall: charts.Estimate{Mid: 6.98, Lo: 6.9, Hi: 7.2, Interval: "min–max", Runs: 3},
+			CPU:  charts.Estimate{Mid: 27.1, Lo: 26.8, Hi: 27.5, Interval: "min–max", Runs: 3}},
+	})
+	fmt.Println(c.Kind(), strings.Count(c.HTML(), `<th scope="row">`))
+	// Output: times 2
 }
 
 // A timeline of which worker ran which task when; failed tasks are red.
