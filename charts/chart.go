@@ -1,7 +1,7 @@
 // Package charts draws the figures of the speedup notebooks (times, speedup, timelines,
-// scaling curves) with go-echarts, as HTML fragments for a notebook output and as
-// standalone pages that render with no network, ECharts itself being embedded in the
-// package.
+// scaling curves, flame graphs, scheduler lanes, resource use) with go-echarts, as HTML
+// fragments for a notebook output and as standalone pages that render with no network,
+// ECharts itself being embedded in the package.
 //
 // It knows nothing about timing or strategies: every constructor draws the plain numbers and
 // words it is given, and shows them as written. What a caller writes (a title, a label, a unit)
@@ -20,7 +20,7 @@ const DefaultHeight = 420
 const MinWidth = 360
 
 // Chart is one figure, made by one of the constructors (Times, Speedup, Timeline, Scaling,
-// Bars, Lines); a zero Chart renders as an empty chart.
+// Bars, Lines, Flame, States, Usage); a zero Chart renders as an empty chart.
 type Chart struct {
 	kind     string         // data-kind of the fragment: times, speedup, timeline, ...
 	title    string         // data-title of the fragment
@@ -42,8 +42,8 @@ func newChart(kind, js, title string, o map[string]any, meta map[string]any, fal
 // Title returns the chart's title.
 func (c *Chart) Title() string { return c.title }
 
-// Kind returns what the chart draws: "times", "speedup", "timeline", "scaling", "bars" or
-// "lines", as in the fragment's data-kind attribute.
+// Kind returns what the chart draws: "times", "speedup", "timeline", "scaling", "bars",
+// "lines", "flame", "states" or "usage", as in the fragment's data-kind attribute.
 func (c *Chart) Kind() string { return c.kind }
 
 // WithSize fixes the chart's size in CSS pixels (values below 100 are raised to 100) and

@@ -49,6 +49,15 @@ var hostileCharts = []struct {
 		table: []string{"title", "unit", "lane"},
 	},
 	{
+		name: "timeline with usage",
+		build: func(h func(string) string) *Chart {
+			return TimelineIn(h("title"), h("unit"), []Span{{Lane: h("lane"), Task: h("task"), Start: 0, End: 1}}).
+				WithUsage(2, []UsageSample{{T: 0, CPUCores: 1, RSSBytes: 1e6}, {T: 1, CPUCores: 2, RSSBytes: 2e6}})
+		},
+		data:  []string{"title", "unit", "lane", "task"},
+		table: []string{"title", "unit", "lane"},
+	},
+	{
 		name: "scaling",
 		build: func(h func(string) string) *Chart {
 			return Scaling(h("title"), []Point{{1, 1}}, Curve{Name: h("curve"), Points: []Point{{1, 1}, {2, 2}}})
@@ -71,6 +80,32 @@ var hostileCharts = []struct {
 		},
 		data:  []string{"title", "x", "y", "curve"},
 		table: []string{"title", "x", "curve"},
+	},
+	{
+		name: "flame",
+		build: func(h func(string) string) *Chart {
+			return Flame(h("title"), h("unit"), FlameNode{Name: h("root"), Value: 2, Children: []FlameNode{{Name: h("callee"), Value: 1}}})
+		},
+		data:  []string{"title", "unit", "root", "callee"},
+		table: []string{"title", "unit", "root", "callee"},
+	},
+	{
+		name: "states",
+		build: func(h func(string) string) *Chart {
+			return States(h("title"), h("unit"), []string{h("lane")},
+				[]StateSpan{{Lane: h("lane"), State: h("state"), Label: h("span"), Start: 0, End: 1}},
+				[]StateStyle{{Name: h("state"), Color: h("color")}})
+		},
+		data:  []string{"title", "unit", "lane", "state", "span"},
+		table: []string{"title", "unit", "lane", "state"},
+	},
+	{
+		name: "usage",
+		build: func(h func(string) string) *Chart {
+			return Usage(h("title"), 2, []UsageSample{{T: 0, CPUCores: 1, RSSBytes: 1e6}})
+		},
+		data:  []string{"title"},
+		table: []string{"title"},
 	},
 }
 

@@ -57,14 +57,27 @@ func ExampleTimes() {
 	// Output: times 2
 }
 
-// A timeline of which worker ran which task when; failed tasks are red.
+// A timeline of which worker ran which task when; failed tasks are red. Under it, the
+// CPU and memory the run used, sharing its time axis.
 func ExampleTimeline() {
 	spans := []charts.Span{
 		{Lane: "worker 1", Task: "2020-01-01", Start: 0, End: 1.02},
 		{Lane: "worker 2", Task: "2020-01-02", Start: 0, End: 0.97},
 		{Lane: "worker 1", Task: "2020-01-03", Start: 1.02, End: 3.1, Failed: true},
 	}
-	c := charts.Timeline("Requests", spans)
+	usage := []charts.UsageSample{{T: 0, CPUCores: 0.1, RSSBytes: 30e6}, {T: 1, CPUCores: 1.9, RSSBytes: 42e6}, {T: 3, CPUCores: 1, RSSBytes: 40e6}}
+	c := charts.Timeline("Requests", spans).WithUsage(2, usage)
 	fmt.Println(c.Kind(), strings.Count(c.HTML(), `<th scope="row">worker`))
 	// Output: timeline 2
+}
+
+// A flame graph of a CPU profile: click a frame to zoom into it.
+func ExampleFlame() {
+	profile := charts.FlameNode{Name: "main.main", Value: 3.2, Children: []charts.FlameNode{
+		{Name: "image/jpeg.Decode", Value: 2.5},
+		{Name: "github.com/disintegration/imaging.Resize", Value: 0.6},
+	}}
+	c := charts.Flame("Where the CPU goes", "s", profile)
+	fmt.Println(c.Kind(), strings.Contains(c.HTML(), `<th scope="row">image/jpeg.Decode</th>`))
+	// Output: flame true
 }

@@ -108,6 +108,9 @@ func allCharts() []*Chart {
 		Scaling("scaling", []Point{{1, 1}}, Curve{Name: "ideal", Points: []Point{{1, 1}, {2, 2}}}),
 		Bars("bars", "s", []string{"a"}, []float64{1}),
 		Lines("lines", "x", "y", []Curve{{Name: "c", Points: []Point{{1, 1}}}}, false, true),
+		Flame("flame", "s", FlameNode{Name: "main", Value: 2, Children: []FlameNode{{Name: "runtime.gc", Value: 1}}}),
+		States("states", "ms", []string{"P0"}, []StateSpan{{Lane: "P0", State: "running", Label: "G1", Start: 0, End: 1}}, nil),
+		Usage("usage", 2, []UsageSample{{T: 0, CPUCores: 1, RSSBytes: 1e7}, {T: 1, CPUCores: 2, RSSBytes: 2e7}}),
 	}
 }
 

@@ -125,6 +125,52 @@ func TestConstructors(t *testing.T) {
 				{"1", "1", "1"}, {"10", "1.818", "6.897"}, {"100", "1.98", "16.81"},
 			},
 		},
+		{
+			name:       "flame",
+			chart:      Flame("CPU profile", "s", flameFixture()),
+			kind:       "flame",
+			seriesType: []string{"custom"},
+			// [depth, start, value, self, name], in millionths of the total; the 0.005 s
+			// mallocgc (0.05 %) merged into "(other)".
+			values: []string{`[0,0,1000000,100000,0]`, `[1,0,600000,199500,1]`, `[2,0,400000,400000,2]`, `[2,400000,500,500,3]`,
+				`[1,600000,300000,300000,4]`, `"renderItem":{"$fn":"frame"}`, `"max":3`},
+			meta: []string{`"names":["main","main.work","image/jpeg.decode","(other)","runtime.gcBgMarkWorker"]`, `"total":10`, `"unit":"s"`},
+			rows: [][]string{
+				{"image/jpeg.decode", "4", "40", "4", "40"},
+				{"runtime.gcBgMarkWorker", "3", "30", "3", "30"},
+				{"main.work", "1.995", "19.95", "6", "60"},
+				{"main", "1", "10", "10", "100"},
+				{"runtime.mallocgc", "0.005", "0.05", "0.005", "0.05"},
+			},
+		},
+		{
+			name:       "states",
+			chart:      statesFixture(),
+			kind:       "states",
+			seriesType: []string{"custom", "custom", "custom"},
+			// Lanes as given, then the others; the overlay state (STW) first; touching spans
+			// of one label merged: [lane, start, end, label, spans].
+			values: []string{`"data":["P0","P1","GC","G7"]`, `[0,0,3,0,2]`, `[1,1,4,1,1]`, `[3,0.5,1,2,1]`, `[2,3,3.2,2,1]`,
+				`"name":"STW"`, `"color":"#d62728"`, `"color":"#f28e2b"`, `"renderItem":{"$fn":"span"}`},
+			meta: []string{`"labels":["G1 main.main","G7 worker",""]`, `"overlay":["STW"]`, `"unit":"ms"`},
+			rows: [][]string{
+				{"P0", "3", "0", "0"}, {"P1", "3", "0", "0"}, {"GC", "0", "0", "0.2"}, {"G7", "0", "0.5", "0"},
+				{"all lanes", "6", "0.5", "0.2"},
+			},
+		},
+		{
+			name: "usage",
+			chart: Usage("Resources", 2, []UsageSample{
+				{T: 1, CPUCores: 2, RSSBytes: 20e6}, {T: 0, CPUCores: 1, RSSBytes: 10e6}, {T: math.NaN(), CPUCores: 9},
+			}),
+			kind:       "usage",
+			seriesType: []string{"line", "line"},
+			values:     []string{`[0,1]`, `[1,2]`, `[0,10]`, `[1,20]`, `"yAxis":2`, `"formatter":"2 cores"`, `"yAxisIndex":1`, `"name":"MB"`},
+			meta:       []string{`"cores":2`},
+			rows: [][]string{
+				{"mean", "1.5", "15"}, {"peak", "2", "20"}, {"at 0", "1", "10"}, {"at 1", "2", "20"},
+			},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -161,6 +207,27 @@ func TestConstructors(t *testing.T) {
 			checkHTML(t, frag, false)
 		})
 	}
+}
+
+func flameFixture() FlameNode {
+	return FlameNode{Name: "main", Value: 10, Children: []FlameNode{
+		{Name: "main.work", Value: 6, Children: []FlameNode{
+			{Name: "image/jpeg.decode", Value: 4},
+			{Name: "runtime.mallocgc", Value: 0.005},
+		}},
+		{Name: "runtime.gcBgMarkWorker", Value: 3},
+	}}
+}
+
+func statesFixture() *Chart {
+	return States("Trace", "ms", []string{"P0", "P1", "GC"}, []StateSpan{
+		{Lane: "P0", State: "running", Label: "G1 main.main", Start: 0, End: 2},
+		{Lane: "P0", State: "running", Label: "G1 main.main", Start: 2, End: 3},
+		{Lane: "P1", State: "running", Label: "G7 worker", Start: 1, End: 4},
+		{Lane: "G7", State: "runnable", Start: 0.5, End: 1},
+		{Lane: "GC", State: "STW", Start: 3, End: 3.2},
+		{Lane: "GC", State: "STW", Start: 5, End: 4}, // ends before it starts: left out
+	}, []StateStyle{{Name: "running", Color: "#4caf50"}, {Name: "runnable", Color: "red;}"}, {Name: "STW", Color: "#d62728", Overlay: true}})
 }
 
 func TestTimelineInNamesItsUnit(t *testing.T) {

@@ -31,8 +31,12 @@ func Timeline(title string, spans []Span) *Chart { return TimelineIn(title, "sec
 func TimelineIn(title, unit string, spans []Span) *Chart {
 	spans = slices.DeleteFunc(slices.Clone(spans), func(s Span) bool { return !finite(s.Start) || !finite(s.End) })
 	lanes := laneOrder(spans)
+	end := 0.0
+	for _, s := range spans {
+		end = max(end, s.End)
+	}
 	c := newChart("timeline", "timeline", title, timelineOption(title, unit, lanes, spans),
-		map[string]any{"unit": unit}, laneTable(title, unit, lanes, spans))
+		map[string]any{"unit": unit, "end": end}, laneTable(title, unit, lanes, spans))
 	c.height = min(max(DefaultHeight, 150+22*len(lanes)), 1200)
 	return c
 }

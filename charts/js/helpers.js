@@ -22,4 +22,16 @@
     var cs = params.coordSys;
     return echarts.graphic.clipRectByRect(r, { x: cs.x, y: cs.y, width: cs.width, height: cs.height });
   },
+  // usageTip is the tooltip of resource use (usage.js, timeline.js): c.meta.unit is the
+  // unit of time, c.meta.cores the machine's cores.
+  usageTip: function (c, ps) {
+    var h = this, out = '';
+    ps.forEach(function (p) {
+      if (p.seriesType !== 'line' || !p.value) return;
+      if (!out) out = '<b>' + h.num(p.value[0]) + ' ' + h.esc(c.meta.unit) + '</b>';
+      var cpu = p.seriesName.indexOf('CPU') === 0;
+      out += '<br>' + p.marker + h.esc(p.seriesName) + ': ' + h.num(p.value[1]) + (cpu && c.meta.cores ? ' of ' + h.num(c.meta.cores) : '');
+    });
+    return out;
+  },
 }

@@ -1,5 +1,5 @@
-// Functions of the timeline chart (timeline.go): meta.unit is the unit of the times; the
-// lanes are the y axis' categories.
+// Functions of the timeline chart (timeline.go, usage.go): meta.unit is the unit of the
+// times; the lanes are the y axis' categories.
 {
   fn: {
     // span draws one span as a bar on its lane, at least 1 px wide, clipped to the grid.
@@ -11,10 +11,11 @@
         return r && { type: 'rect', transition: ['shape'], shape: r, style: w > 3 ? api.style({ stroke: '#fff', lineWidth: 0.5 }) : api.style({ stroke: null }) };
       };
     },
-    // tooltip: a span's task, lane and times.
+    // tooltip: a span's task, lane and times; or, over the resource-use panel, its values.
     tooltip: function (c) {
       var h = c.h, unit = c.meta.unit;
       return function (p) {
+        if (Array.isArray(p)) return c.meta.usage ? h.usageTip(c, p) : '';
         if (p.seriesType !== 'custom') return '';
         var v = p.value, lanes = c.opt.yAxis[0].data, d = v[2] - v[1];
         var out = '<b>' + h.esc(v[3]) + '</b>' + (p.data && p.data.failed ? ' <b style="color:#c0392b">failed</b>' : '');
