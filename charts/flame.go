@@ -149,6 +149,7 @@ func flameOption(title string, frames []flameFrame) map[string]any {
 	o := optionOf(c)
 	withTooltip(o)
 	set(o, "series.0.renderItem", fnRef("frame"))
+	set(o, "series.0.progressive", 0) // one pass, also when zooming
 	// The y axis counts depths: one more than the deepest, so that it has room.
 	deepest := int64(0)
 	for _, f := range frames {

