@@ -26,16 +26,16 @@ type Chart struct {
 	title    string         // data-title of the fragment
 	option   map[string]any // the ECharts option; {"$fn": ...} objects stand for functions
 	meta     map[string]any // what the kind's functions read besides the option (units, names)
-	js       string         // the file of js/ holding the kind's functions
+	libs     []string       // the files of js/ holding the kind's functions
 	fallback string         // <table class="speedup-fallback"> with the chart's numbers
 	width    int            // CSS pixels; 0: the container's width
 	height   int            // CSS pixels
 	renderer string         // "canvas" or "svg"
 }
 
-// newChart makes a chart of the given kind, drawn with the functions of js/<js>.js.
-func newChart(kind, js, title string, o map[string]any, meta map[string]any, fallback string) *Chart {
-	return &Chart{kind: kind, title: title, option: o, meta: meta, js: js, fallback: fallback,
+// newChart makes a chart of the given kind, drawn with the functions of js/<lib>.js.
+func newChart(kind, lib, title string, o map[string]any, meta map[string]any, fallback string) *Chart {
+	return &Chart{kind: kind, title: title, option: o, meta: meta, libs: []string{lib}, fallback: fallback,
 		height: DefaultHeight, renderer: "canvas"}
 }
 

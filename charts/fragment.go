@@ -93,18 +93,20 @@ func (c *Chart) script(id string, withBundle bool) string {
 	if withBundle {
 		b.WriteString("(" + jsSource("loader") + ")(w," + strconv.Quote(bundleB64()) + ");\n")
 	}
-	lib := c.js
-	if lib == "" {
-		lib = "none"
-	}
 	renderer := c.renderer
 	if renderer == "" {
 		renderer = "canvas"
 	}
 	b.WriteString("(" + jsSource("draw") + ")(w,")
 	b.WriteString(jsonJS(id) + ",\n")
-	b.WriteString("(" + jsSource("helpers") + "),\n")
-	b.WriteString("(" + jsSource(lib) + "),\n")
+	b.WriteString("(" + jsSource("helpers") + "),\n[")
+	for i, lib := range c.libs {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		b.WriteString("(" + jsSource(lib) + ")")
+	}
+	b.WriteString("],\n")
 	b.WriteString(jsonJS(orEmpty(c.option)) + ",\n")
 	b.WriteString(jsonJS(orEmpty(c.meta)) + ",\n")
 	b.WriteString(jsonJS(map[string]any{"renderer": renderer}) + ");\n})();")

@@ -112,8 +112,8 @@ func TestSizes(t *testing.T) {
 		t.Errorf("bundle base64 is %d bytes, budget 300,000", b64)
 	}
 	withBundle := allCharts()[4].HTML()
-	if len(withBundle) > b64+16_000 {
-		t.Errorf("fragment with bundle is %d bytes, want under %d", len(withBundle), b64+16_000)
+	if len(withBundle) > b64+10_000 {
+		t.Errorf("fragment with bundle is %d bytes, want under %d", len(withBundle), b64+10_000)
 	}
 	for _, c := range allCharts() {
 		if c.kind == "timeline" {
@@ -121,8 +121,8 @@ func TestSizes(t *testing.T) {
 		}
 		n := len(c.HTML())
 		t.Logf("%s fragment: %d bytes", c.kind, n)
-		if n > 16_000 {
-			t.Errorf("%s fragment is %d bytes, want under 16,000", c.kind, n)
+		if n > 10_000 {
+			t.Errorf("%s fragment is %d bytes, want under 10,000", c.kind, n)
 		}
 	}
 	big := Timeline("10,000 spans", spanFixture(10_000, 8)).HTML()
@@ -199,7 +199,7 @@ func TestZeroChart(t *testing.T) {
 func TestSizeAndRenderer(t *testing.T) {
 	for _, c := range allCharts() {
 		hasAll(t, c.kind+" fragment", c.fragment(false),
-			fmt.Sprintf(`style="display:none;width:100%%;min-width:%dpx;height:%dpx"`, MinWidth, c.heightPx()), "ResizeObserver", "ch.resize()")
+			fmt.Sprintf(`style="display:none;width:100%%;min-width:%dpx;height:%dpx"`, MinWidth, c.heightPx()), "ResizeObserver", "c.chart.resize()")
 	}
 	c := Bars("b", "", []string{"x"}, []float64{1}).WithSize(640, 20).WithSVG()
 	hasAll(t, "fixed-size fragment", c.HTML(), "width:640px;height:100px", `{"renderer":"svg"}`)

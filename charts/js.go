@@ -9,14 +9,19 @@ import (
 //
 //   - loader.js: a function of (window, base64 of the gzipped bundle) that defines the
 //     page-wide promise window.__speedupEcharts;
-//   - draw.js: a function of (window, element id, helpers, kind functions, option, meta,
-//     settings) that waits for ECharts, puts the kind's functions where the option has
-//     {"$fn": name, "args": [...]} markers, and draws at the container's width;
+//   - draw.js: a function of (window, element id, helpers, the kind's files, option, meta,
+//     settings) that waits for ECharts and for the element, puts the kind's functions
+//     where the option has {"$fn": name, "args": [...]} markers, and draws as wide as the
+//     element's container, and again whenever that width changes (ResizeObserver). The
+//     root gets data-state="rendered" (or "failed") once drawn, and data-finished="true"
+//     when ECharts has finished its first rendering (animations included);
 //   - helpers.js: what the functions of every kind share (number format, HTML escaping);
 //   - one file per chart kind (times.js, speedup.js, ...): an object whose fn entries make,
-//     from a context {echarts, opt, meta, h: helpers, chart} and the marker's args, the
-//     functions the option names (tooltip formatters, renderItem), with optional prepare
-//     (before drawing) and attach (after each drawing: events) entries.
+//     from a context {echarts, opt, meta, h: helpers, fn, root, chart} and the marker's
+//     args, the functions the option names (tooltip formatters, renderItem), with optional
+//     prepare (before drawing) and attach (after each drawing: events) entries. A chart may
+//     use several files (a timeline with a usage panel: usage.js and timeline.js); their fn
+//     entries are merged, the last file's winning, and reachable by each other as c.fn.
 //
 // The code is constant: what a caller writes reaches a chart only as the option and meta
 // JSON, which this code reads as data.

@@ -55,7 +55,7 @@ func TestConstructors(t *testing.T) {
 			seriesType: []string{"bar", "custom", "custom"},
 			values: []string{`{"value":20.88}`, `[1,20.88,40]`, `"yAxis":1`, `"max":40`, `"name":"ideal: workers"`,
 				`"renderItem":{"$fn":"ideal"}`, `"renderItem":{"$fn":"label"}`},
-			meta: []string{`"idealName":"ideal: workers"`, `[20.88,40,0.522,"significant"]`},
+			meta: []string{`"idealName":"ideal: workers"`, `[20.88,40,0.522,"","time −95.2 %; beyond noise"]`},
 			rows: [][]string{
 				{"sequential", "1", "1", "100", "0 %", "not tested"},
 				{"40 goroutines", "20.88", "40", "52.2", "−95.2 %", "beyond noise"},
@@ -71,7 +71,7 @@ func TestConstructors(t *testing.T) {
 			seriesType: []string{"bar", "custom", "custom"},
 			// The axis stops at 1.5 × 2, the ideal 40 is drawn as an arrow.
 			values: []string{`"max":3`, `{"itemStyle":{"opacity":0.4},"value":2}`, `{"value":"-"}`, `[0,2,40]`, `[1,null,null]`},
-			meta:   []string{`[2,40,null,"~"]`},
+			meta:   []string{`[2,40,null,"~","time −50 %; ~ within noise: no real difference"]`},
 			rows:   [][]string{{"a", "2", "40", "–", "−50 %", "~ (within noise)"}, {"b", "–", "–", "–", "–", "not tested"}},
 		},
 		{

@@ -18,7 +18,8 @@ type echartsChart interface {
 
 // optionOf returns the go-echarts chart's ECharts option as a tree of maps, slices, strings,
 // json.Numbers and bools, for the constructors to add what go-echarts has no field for (with
-// set) before it is encoded as JSON. The empty toolbox go-echarts always writes is dropped.
+// set) before it is encoded as JSON. What go-echarts always writes and ECharts has as its
+// defaults is dropped: the empty toolbox, the default palette, null fields.
 func optionOf(c echartsChart) map[string]any {
 	c.Validate()
 	raw, err := json.Marshal(c.JSON())
@@ -32,7 +33,28 @@ func optionOf(c echartsChart) map[string]any {
 		panic("charts: go-echarts option: " + err.Error())
 	}
 	delete(tree, "toolbox")
+	delete(tree, "color")
+	dropNulls(tree)
 	return tree
+}
+
+// dropNulls deletes the null fields of the objects in v (not the nulls of arrays: a
+// missing number in a data item).
+func dropNulls(v any) {
+	switch v := v.(type) {
+	case map[string]any:
+		for k, x := range v {
+			if x == nil {
+				delete(v, k)
+			} else {
+				dropNulls(x)
+			}
+		}
+	case []any:
+		for _, x := range v {
+			dropNulls(x)
+		}
+	}
 }
 
 // set puts v at path in an option tree: keys separated by dots, numbers indexing arrays

@@ -113,23 +113,20 @@ func speedupAxisMax(bars []SpeedupBar) float64 {
 }
 
 // speedupMeta is what the tooltip and labels read: per bar, [speedup, ideal, efficiency,
-// verdict ("~", "significant" or "")].
+// "~" if within noise, what the tooltip says of the time and the verdict].
 func speedupMeta(idealName string, bars []SpeedupBar) map[string]any {
 	rows := make([]any, len(bars))
 	for i, b := range bars {
-		rows[i] = []any{num(b.Speedup), num(b.ideal()), num(b.efficiency()), b.Verdict.code()}
+		noise, note := "", "time "+timeChange(b.Speedup)
+		switch b.Verdict {
+		case WithinNoise:
+			noise, note = "~", note+"; ~ within noise: no real difference"
+		case Significant:
+			note += "; beyond noise"
+		}
+		rows[i] = []any{num(b.Speedup), num(b.ideal()), num(b.efficiency()), noise, note}
 	}
 	return map[string]any{"idealName": idealName, "bars": rows}
-}
-
-func (v Verdict) code() string {
-	switch v {
-	case Significant:
-		return "significant"
-	case WithinNoise:
-		return "~"
-	}
-	return ""
 }
 
 // String says what the verdict means, as the fallback table does.

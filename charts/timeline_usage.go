@@ -62,7 +62,8 @@ func (c *Chart) WithUsage(cores float64, samples []UsageSample) *Chart {
 	}
 	set(o, "legend", map[string]any{"show": true, "top": top - 6, "data": []any{cpuSeries, rssSeries}})
 
-	c.meta["usage"], c.meta["cores"] = true, num(cores)
+	c.meta["cores"] = num(cores)
+	c.libs = []string{"usage", "timeline"}
 	c.fallback += usageTable(c.title, unit, samples)
 	return c
 }

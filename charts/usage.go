@@ -25,7 +25,7 @@ const maxUsageSamples = 4000
 func Usage(title string, cores float64, samples []UsageSample) *Chart {
 	samples = usable(samples)
 	return newChart("usage", "usage", title, usageOption(title, "seconds", cores, samples),
-		map[string]any{"unit": "seconds", "cores": num(cores), "usage": true}, usageTable(title, "seconds", samples))
+		map[string]any{"unit": "seconds", "cores": num(cores)}, usageTable(title, "seconds", samples))
 }
 
 // usable returns the samples with a finite time, in time order, at most maxUsageSamples.
@@ -81,6 +81,7 @@ func usageOption(title, unit string, cores float64, samples []UsageSample) map[s
 		ec.WithItemStyleOpts(opts.ItemStyle{Color: rssColor}))
 	o := optionOf(line)
 	withTooltip(o)
+	set(o, "tooltip.formatter", fnRef("usageTooltip"))
 	return o
 }
 
