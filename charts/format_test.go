@@ -42,3 +42,18 @@ func TestNiceCeil(t *testing.T) {
 		}
 	}
 }
+
+func TestOptionTree(t *testing.T) {
+	o := map[string]any{"series": []any{map[string]any{"a": nil, "data": []any{nil, 1}}}}
+	set(o, "series.0.renderItem", fnRef("x", 1))
+	set(o, "tooltip.formatter", fnRef("y"))
+	dropNulls(o)
+	got, _ := json.Marshal(o)
+	want := `{"series":[{"data":[null,1],"renderItem":{"$fn":"x","args":[1]}}],"tooltip":{"formatter":{"$fn":"y"}}}`
+	if string(got) != want {
+		t.Errorf("tree = %s, want %s", got, want)
+	}
+	if get(o, "series.0.data.1") != 1 || get(o, "series.1") != nil || get(o, "tooltip.formatter.$fn") != "y" {
+		t.Error("get does not find what set put")
+	}
+}

@@ -91,6 +91,26 @@ func set(tree map[string]any, path string, v any) {
 	}
 }
 
+// get returns what is at path in an option tree (as for set), nil if nothing is.
+func get(tree map[string]any, path string) any {
+	var node any = tree
+	for _, k := range strings.Split(path, ".") {
+		switch n := node.(type) {
+		case map[string]any:
+			node = n[k]
+		case []any:
+			j, err := strconv.Atoi(k)
+			if err != nil || j < 0 || j >= len(n) {
+				return nil
+			}
+			node = n[j]
+		default:
+			return nil
+		}
+	}
+	return node
+}
+
 // fnRef stands, in an option, for the function named name of the chart's kind (its entry
 // in js/<kind>.js), made with args; the drawing runtime replaces it by that function.
 func fnRef(name string, args ...any) map[string]any {

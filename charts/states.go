@@ -27,8 +27,11 @@ type StateStyle struct {
 	Overlay     bool
 }
 
-// maxStateSpans bounds what a chart sends (about 25 bytes each): beyond it, spans are merged.
-const maxStateSpans = 20000
+// Bounds of what a states chart sends: beyond either, spans are merged.
+const (
+	maxStateSpans = 20000
+	maxStateBytes = 550_000 // spans and labels, about
+)
 
 // States draws lanes of states over time, as a Go execution trace has them: per processor
 // (P0, P1, ...: which goroutine ran when), per goroutine (running, runnable, blocked,
@@ -144,15 +147,49 @@ func stateRows(lanes []string, states []StateStyle, spans []StateSpan) ([]stateR
 	})
 	rows = mergeRows(rows, 0, true) // touching spans of one label: nothing is lost
 	gap := 0.0
-	for extent := last - first; len(rows) > maxStateSpans && gap <= extent; {
+	for extent := last - first; (len(rows) > maxStateSpans || stateBytes(rows, labels) > maxStateBytes) && gap <= extent; {
 		if gap == 0 {
-			gap = extent / 8192
+			gap = extent * 1e-6
 		} else {
 			gap *= 2
 		}
 		rows = mergeRows(rows, gap, false)
 	}
-	return rows, labels, gap
+	return rows, usedLabels(rows, labels), gap
+}
+
+// stateBytes is about how many bytes the rows and their labels take in a fragment.
+func stateBytes(rows []stateRow, labels []string) int {
+	n := 28 * len(rows)
+	seen := make(map[int]bool)
+	for _, r := range rows {
+		if r.label >= 0 && !seen[r.label] {
+			seen[r.label] = true
+			n += len(labels[r.label]) + 3
+		}
+	}
+	return n
+}
+
+// usedLabels returns the labels the rows refer to, in order, each row's index changed to
+// its label's in them: merging leaves most labels of a big trace unused.
+func usedLabels(rows []stateRow, labels []string) []string {
+	var used []string
+	index := map[int]int{}
+	for i := range rows {
+		l := rows[i].label
+		if l < 0 {
+			continue
+		}
+		k, ok := index[l]
+		if !ok {
+			k = len(used)
+			index[l] = k
+			used = append(used, labels[l])
+		}
+		rows[i].label = k
+	}
+	return used
 }
 
 // mergeRows merges, in rows sorted by lane, state and start, each span into the previous
