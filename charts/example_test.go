@@ -81,3 +81,35 @@ func ExampleFlame() {
 	fmt.Println(c.Kind(), strings.Contains(c.HTML(), `<th scope="row">image/jpeg.Decode</th>`))
 	// Output: flame true
 }
+
+// Speedup against the ideal the caller chose, named in the legend: here the workers,
+// capped by the machine's 8 cores for CPU-bound work.
+func ExampleSpeedup() {
+	c := charts.Speedup("Image resize: speedup", "ideal: workers, capped by 8 cores", []charts.SpeedupBar{
+		{Label: "sequential", Speedup: 1, Ideal: 1, Efficiency: 1},
+		{Label: "40 goroutines", Speedup: 4.3, Ideal: 8, Efficiency: 0.11, Verdict: charts.Significant},
+		{Label: "2 processes", Speedup: 1.02, Ideal: 2, Efficiency: 0.51, Verdict: charts.WithinNoise},
+	})
+	fmt.Println(c.Kind(), strings.Contains(c.HTML(), "~ (within noise)"))
+	// Output: speedup true
+}
+
+// Scheduler lanes of an execution trace: what each processor ran, what each goroutine
+// waited for, when the collector stopped the world.
+func ExampleStates() {
+	states := []charts.StateStyle{
+		{Name: "running", Color: "#59a14f"},
+		{Name: "runnable", Color: "#f28e2b"},
+		{Name: "stop the world", Color: "#e15759", Overlay: true},
+	}
+	spans := []charts.StateSpan{
+		{Lane: "P0", State: "running", Label: "G1 main.main", Start: 0, End: 1.5},
+		{Lane: "G1", State: "running", Label: "on P0", Start: 0, End: 1.5},
+		{Lane: "G7", State: "runnable", Label: "waiting for a P", Start: 0.2, End: 1.5},
+		{Lane: "P0", State: "running", Label: "G7 main.worker", Start: 1.6, End: 3},
+		{Lane: "GC", State: "stop the world", Start: 1.5, End: 1.6},
+	}
+	c := charts.States("Trace", "ms", []string{"P0", "GC", "G1", "G7"}, spans, states)
+	fmt.Println(c.Kind(), strings.Count(c.HTML(), `<th scope="row">`))
+	// Output: states 5
+}
