@@ -78,7 +78,7 @@ browser_tests() {
     printf '%s\n' "$sha" > "$stamp"
   fi
   local rc=0
-  (cd "$dir" && node --test --test-reporter=spec --test-concurrency=1 "$@" export.test.js lab.test.js) || rc=$?
+  (cd "$dir" && node --test --test-reporter=spec --test-concurrency=1 "$@" charts.test.js export.test.js lab.test.js) || rc=$?
   say "screenshots in build/screenshots/; HTML exports, saved notebooks and JupyterLab's log in build/browser/"
   return "$rc"
 }
