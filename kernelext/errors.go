@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"runtime/debug"
+	"runtime/pprof"
 	"strings"
 )
 
@@ -73,13 +74,19 @@ func Check(err error) {
 	os.Exit(1)
 }
 
-// call runs fn on one input, turning a panic into a *PanicError.
+// call runs fn on one input, turning a panic into a *PanicError. While a profile is
+// recorded it labels the task's goroutine, so that goroutines the task starts (imaging's
+// Resize starts some) carry the label too and count as the task's.
 func call[In, Out any](ctx context.Context, fn func(context.Context, In) (Out, error), in In) (v Out, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = &PanicError{Value: fmt.Sprint(p), Stack: string(debug.Stack())}
 		}
 	}()
+	if profilingTasks.Load() {
+		pprof.Do(ctx, taskLabels, func(ctx context.Context) { v, err = fn(ctx, in) })
+		return v, err
+	}
 	return fn(ctx, in)
 }
 

@@ -67,7 +67,7 @@ func TestProfileFollowsWorkProcesses(t *testing.T) {
 			t.Errorf("%v: the flame graph does not start at the task (%v): %+v", row.Strategy, err, tree.Children)
 		}
 	}
-	showProfile("spinning sequential", c.Rows[0].prof, nil)
+	showProfile("spinning sequential", c.Rows[0].prof, nil, 8)
 	saved, _ := filepath.Glob(filepath.Join(os.Getenv("GONB_DIR"), "profiles", "*.pb.gz"))
 	if len(saved) != 1 {
 		t.Errorf("saved profiles: %v", saved)
@@ -94,7 +94,7 @@ func TestTraceShowsTheProcessorsUsed(t *testing.T) {
 		if s := row.trace.Summary; s.Procs != want || s.Goroutines != row.Strategy.Workers() {
 			t.Errorf("%v: %d Ps ran %d workers, want %d Ps", row.Strategy, s.Procs, s.Goroutines, want)
 		}
-		if line := traceSummary(row.Strategy, row.trace); !strings.Contains(line, "Ps ran the") {
+		if line := traceSummary(row.Strategy, row.trace); !strings.Contains(line, " Ps ran ") {
 			t.Errorf("summary %q", line)
 		}
 	}
@@ -131,4 +131,30 @@ func hasFrame(n cpuprofile.Node, name string, depth int) bool {
 		}
 	}
 	return false
+}
+
+// helped does its work on a goroutine it starts, as imaging.Resize does.
+var helped = NewTask("helped", func(_ context.Context, n int) (uint64, error) {
+	done := make(chan uint64)
+	go func() { done <- spin(n) }()
+	return <-done, nil
+})
+
+// The goroutines a task starts count as the task's in its profile.
+func TestProfileCountsTheGoroutinesATaskStarts(t *testing.T) {
+	run, err := Map(context.Background(), Sequential(), helped, []int{30, 30, 30}, Profile(), Progress(false))
+	if err != nil || run.profErr != nil {
+		t.Fatal(err, run.profErr)
+	}
+	task, rep, err := cpuprofile.Trim(adoptSpawned(run.prof), func(fn string) bool { return strings.HasPrefix(fn, taskFrame) })
+	if err != nil || rep.Task < rep.Total/2 {
+		t.Fatalf("%v of %v in the task (%v)", rep.Task, rep.Total, err)
+	}
+	tree, _ := cpuprofile.Tree(task, 0.001)
+	if !hasFrame(tree, spawnedFrame, 1) || !hasFrame(tree, "kernelext.spin", 4) {
+		t.Errorf("the goroutine's work is not under the task: %+v", tree)
+	}
+	if profilingTasks.Load() {
+		t.Error("tasks are still labelled after the profile ended")
+	}
 }

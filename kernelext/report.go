@@ -208,7 +208,7 @@ func (c *Comparison[Out]) showTraces() {
 // a flame graph from the task's function down, and where the profile was saved.
 func (c *Comparison[Out]) showProfiles() {
 	for _, row := range c.Rows {
-		showProfile(c.Title+" "+row.Strategy.String(), row.prof, row.profErr)
+		showProfile(c.Title+" "+row.Strategy.String(), row.prof, row.profErr, c.Inputs*len(row.Wall))
 	}
 }
 

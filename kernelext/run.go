@@ -218,8 +218,15 @@ func runInProcess[In, Out any](ctx context.Context, task *Task[In, Out], inputs 
 			prog.done(1, b2i(err != nil))
 		}
 	}
-	if s.kind == sequential {
+	if s.kind == sequential && !traced {
 		work(0)
+		return
+	}
+	if s.kind == sequential {
+		// A goroutine of its own, so that the trace shows the loop alone, from its start.
+		done := make(chan struct{})
+		go func() { defer close(done); work(0) }()
+		<-done
 		return
 	}
 	var g errgroup.Group

@@ -13,11 +13,12 @@ const maxSpans = 5000
 
 // Show displays the run: a line saying how long it took and how many tasks failed, then
 // in a notebook the timeline of which worker ran which task when (elsewhere the chart is a
-// file, see [Display]).
+// file, see [Display]), and the CPU profile when [Profile] recorded one.
 func (r *Run[Out]) Show() {
 	line := fmt.Sprintf("%s: %d tasks in %s (CPU %s), %d failed\n", r.Label, len(r.Results), formatDuration(r.Wall), formatDuration(r.CPU), r.Failed())
 	showHTML(`<div class="speedup-run">`+html.EscapeString(line)+`</div>`, line)
 	Display(timelineChart(r, r.Label+": what ran where", r.names))
+	showProfile(r.Label, r.prof, r.profErr, len(r.Results))
 }
 
 // timelineChart draws which worker ran which task when, one lane per worker. Runs of

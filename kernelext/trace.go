@@ -43,8 +43,12 @@ func traceSummary(s Strategy, tl *schedtrace.Timeline) string {
 	sum := tl.Summary
 	total := sum.Running + sum.Runnable + sum.Blocked + sum.Syscall
 	pct := func(d time.Duration) float64 { return 100 * d.Seconds() / max(total.Seconds(), 1e-9) }
-	return fmt.Sprintf("%v, traced: %d of %d Ps ran the %d workers; they ran %.0f%% of their time, were runnable (waiting for a P) %.0f%%, blocked %.0f%%, in system calls %.0f%%; GC %s in %d cycles",
-		s, sum.Procs, sum.ProcsSeen, sum.Goroutines, pct(sum.Running), pct(sum.Runnable), pct(sum.Blocked), pct(sum.Syscall), formatDuration(tl.GC.Total), tl.GC.Cycles)
+	workers := fmt.Sprintf("%d workers", sum.Goroutines)
+	if sum.Goroutines == 1 {
+		workers = "the worker"
+	}
+	return fmt.Sprintf("%v, traced: %d of %d Ps ran %s, which ran %.0f%% of the time, were runnable (waiting for a P) %.0f%%, blocked %.0f%%, in system calls %.0f%%; GC %s in %d cycles",
+		s, sum.Procs, sum.ProcsSeen, workers, pct(sum.Running), pct(sum.Runnable), pct(sum.Blocked), pct(sum.Syscall), formatDuration(tl.GC.Total), tl.GC.Cycles)
 }
 
 // traceStates are the states of a scheduler chart, in legend order, with their colors.

@@ -193,7 +193,10 @@ def check_image_processing(nb):
     # The talk's Python on the same files (the project's .venv has Pillow and NumPy).
     require_line(nb, r"^Python: all three methods gathered the same array: true$")
     before = number(nb, r"^before optimizing: best Go / Python ProcessPoolExecutor = ([\d.]+)$")
-    require_line(nb, r"^per image: Go decode [\d.]+ ms, resize [\d.]+ ms$")
+    # Where the time goes: the profile of the resize, its callees (the decoder inside xray.Resize,
+    # imaging's filter on goroutines of its own), saved for pprof; Python's own profile beside it.
+    require_line(nb, r"resize, one core, CPU profile: .* of CPU, \d+% in the task;.*saved as .*profiles/resize-one-core\.pb\.gz")
+    require_line(nb, r"resize, one core, inside the task: .*xray\.Resize \d+% \([\d.]+ [mµ]s a task\)")
     require_line(nb, r"^per image: Python decode [\d.]+ ms, resize [\d.]+ ms$")
     # Side by side in one session: decoding at 1/8 scale must beat the full decode by far.
     gain = number(nb, r"^Go optimized: sequential [\d.]+ images/s \(([\d.]+)x the plain loop\)")
@@ -201,7 +204,7 @@ def check_image_processing(nb):
     after = number(nb, r"^after optimizing: best Go / Python ProcessPoolExecutor = ([\d.]+);")
     assert after > before, f"the optimization did not improve Go against Python: {before} -> {after}"
     kinds = chart_kinds(nb)
-    for kind in ("times", "speedup", "timeline", "scaling", "bars"):
+    for kind in ("times", "speedup", "timeline", "scaling", "bars", "flame"):
         assert kind in kinds, f"no {kind} chart among {kinds}"
 
 
@@ -225,6 +228,12 @@ def check_data_processing(nb):
 
 def check_threads_processes(nb):
     cpus = int(number(nb, r"^(\d+) CPUs$"))
+    # The scheduler's view, whatever the load: on one core one P ran the eight workers, on all
+    # cores as many Ps as cores.
+    require_line(nb, r"goroutines×8 on 1 core, traced: 1 of \d+ Ps ran 8 workers")
+    procs = int(number(nb, r"goroutines×8, traced: (\d+) of \d+ Ps ran 8 workers"))
+    assert procs == min(cpus, 8), f"goroutines×8 ran on {procs} Ps of {cpus} cores"
+    assert "states" in chart_kinds(nb), f"no scheduler chart among {chart_kinds(nb)}"
     gil = number(nb, r"^CPU-bound goroutines×8 on 1 core:\s+speedup ([\d.]+)x$")
     assert gil < 1.3, f"goroutines on one core sped up CPU-bound work {gil}x: the GIL analogy is broken"
     if cpus >= 2:

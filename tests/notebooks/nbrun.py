@@ -280,7 +280,9 @@ def _line_at(text: str, pos: int) -> str:
     return text[pos : end if end >= 0 else len(text)]
 
 
-ECHARTS_BUNDLE = re.compile(r'w\.__speedupEcharts=\(function\(b\)')
+# The first chart output of a session calls the bundle's loader with the gzipped library in
+# base64 (gzip's magic bytes encode as "H4sI").
+ECHARTS_BUNDLE = re.compile(r'\)\(w,"H4sI')
 
 
 def chart_problems(name: str, nb) -> list[str]:

@@ -19,8 +19,14 @@ def notebook(stdout: str, *html: str) -> nbformat.NotebookNode:
     return nb
 
 
-def threads(cpu_goroutines: float, cpu_processes: float, one_by_one: str = "40µs", batched: str = "2µs") -> str:
+def charts(*kinds: str) -> list[str]:
+    return [f'<div class="speedup-chart" id="c{i}" data-kind="{k}" data-title="t"></div>' for i, k in enumerate(kinds)]
+
+
+def threads(cpu_goroutines: float, cpu_processes: float, one_by_one: str = "40µs", batched: str = "2µs", procs: int = 2) -> str:
     return f"""2 CPUs
+burnt toast goroutines×8 on 1 core, traced: 1 of 2 Ps ran 8 workers, which ran 12% of the time
+burnt toast goroutines×8, traced: {procs} of 2 Ps ran 8 workers, which ran 25% of the time
 CPU-bound sequential:                speedup 1.00x
 CPU-bound goroutines×8 on 1 core:    speedup 0.98x
 CPU-bound goroutines×8:              speedup {cpu_goroutines:.2f}x
@@ -45,7 +51,7 @@ per worker, process start-up:         3.1ms
     ],
 )
 def test_threads_processes_passes(case, text):
-    expectations.check_threads_processes(notebook(text))
+    expectations.check_threads_processes(notebook(text, *charts("states")))
 
 
 @pytest.mark.parametrize(
@@ -54,11 +60,12 @@ def test_threads_processes_passes(case, text):
         ("goroutines stuck on one core while processes had two", threads(1.02, 1.90), "processes gave"),
         ("batching that does not batch", threads(1.95, 1.90, batched="30µs"), "batching did not share"),
         ("a round trip as cheap as a goroutine", threads(1.95, 1.90, one_by_one="1µs"), "less than 10 goroutine"),
+        ("goroutines on one P however busy the machine", threads(1.0, 1.2, procs=1), "ran on 1 Ps of 2 cores"),
     ],
 )
 def test_threads_processes_fails(case, text, complaint):
     with pytest.raises(AssertionError, match=complaint):
-        expectations.check_threads_processes(notebook(text))
+        expectations.check_threads_processes(notebook(text, *charts("states")))
 
 
 def table(title: str, rows: list[tuple[str, str, str, str]]) -> str:
@@ -94,10 +101,6 @@ tiny tasks, goroutines×2:            0.9x
 tiny tasks, processes×2, batch 1:    {one_by_one}x
 tiny tasks, processes×2:             {batched}x
 """
-
-
-def charts(*kinds: str) -> list[str]:
-    return [f'<div class="speedup-chart" id="c{i}" data-kind="{k}" data-title="t"></div>' for i, k in enumerate(kinds)]
 
 
 def test_when_to_parallelize():
