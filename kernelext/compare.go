@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"slices"
 	"time"
 
 	"github.com/google/pprof/profile"
@@ -77,7 +76,7 @@ type Comparison[Out any] struct {
 func Compare[In, Out any](ctx context.Context, task *Task[In, Out], inputs []In, strategies []Strategy, opts ...Option) (*Comparison[Out], error) {
 	cfg := newConfig(opts)
 	guardWorker(task.name)
-	c := &Comparison[Out]{Title: cfg.label, Inputs: len(inputs), timeline: cfg.timeline, names: cfg.names}
+	c := &Comparison[Out]{Title: cfg.label, Inputs: len(inputs), names: cfg.names}
 	if c.Title == "" {
 		c.Title = task.name
 	}
@@ -123,9 +122,7 @@ func Compare[In, Out any](ctx context.Context, task *Task[In, Out], inputs []In,
 			}
 		}
 	}
-	if c.timeline < 0 || c.timeline >= len(c.Rows) {
-		c.timeline = c.fastest()
-	}
+	c.timeline = c.fastest()
 	failed := 0
 	for _, row := range c.Rows {
 		if row.Last != nil {
@@ -146,26 +143,6 @@ func (c *Comparison[Out]) inProcessRows() int {
 		}
 	}
 	return n
-}
-
-// Sweep times task on the sequential baseline and on pools of each size in workers, made
-// by pool (kernelext.Goroutines or kernelext.Processes): the data of a scaling chart and
-// an Amdahl fit, see [Comparison.Scaling].
-func Sweep[In, Out any](ctx context.Context, task *Task[In, Out], inputs []In, pool func(workers int) Strategy, workers []int, opts ...Option) (*Comparison[Out], error) {
-	strategies := []Strategy{Sequential()}
-	for _, n := range workers {
-		strategies = append(strategies, pool(n))
-	}
-	return Compare(ctx, task, inputs, strategies, opts...)
-}
-
-// Row returns the first row of the given strategy, or nil.
-func (c *Comparison[Out]) Row(s Strategy) *Measurement[Out] {
-	i := slices.IndexFunc(c.Rows, func(m *Measurement[Out]) bool { return m.Strategy == s })
-	if i < 0 {
-		return nil
-	}
-	return c.Rows[i]
 }
 
 // Speedup of row i: the baseline's median wall time over the row's. NaN when either did
@@ -199,7 +176,7 @@ func (c *Comparison[Out]) ideal(i int) float64 {
 	reach := func(s Strategy) float64 {
 		r := float64(max(1, min(s.Workers(), c.Inputs)))
 		if share := c.cpuShare(); share > 0 {
-			r = min(r, float64(s.Cores())/share)
+			r = min(r, float64(s.coreCount())/share)
 		}
 		return max(r, 1)
 	}
@@ -222,17 +199,4 @@ func (c *Comparison[Out]) fastest() int {
 		}
 	}
 	return best
-}
-
-// Scaling is the comparison seen as speedup against worker count, the baseline counting
-// as one worker: the data for a scaling chart and an Amdahl fit.
-func (c *Comparison[Out]) Scaling() *Scaling {
-	s := &Scaling{Label: c.Title, Workers: []int{1}, Wall: []Durations{c.Rows[c.Baseline].Wall}}
-	for i, row := range c.Rows {
-		if i != c.Baseline && len(row.Wall) > 0 {
-			s.Workers = append(s.Workers, row.Strategy.Workers())
-			s.Wall = append(s.Wall, row.Wall)
-		}
-	}
-	return s
 }

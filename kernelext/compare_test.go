@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/speedup-go/speedup/internal/stats"
 	"golang.org/x/perf/benchfmt"
 )
 
@@ -60,11 +61,8 @@ func TestCompareMeasuresEveryStrategy(t *testing.T) {
 			t.Errorf("speedup of %v = %v, want the ratio of medians %v", row.Strategy, got, want)
 		}
 	}
-	if c.Row(Processes(2)) != c.Rows[2] || c.Row(Goroutines(5)) != nil {
-		t.Error("Row does not find rows by strategy")
-	}
 	// 80 ms of sleeping split four ways cannot take less than 20 ms.
-	if m := c.Rows[0].Wall.Min(); m < 20*time.Millisecond {
+	if m := stats.Min(c.Rows[0].Wall); m < 20*time.Millisecond {
 		t.Errorf("goroutines×4 took %v, less than the 20 ms of its longest share", m)
 	}
 	// Sleeping uses no CPU: the ideal is the worker count.
@@ -125,7 +123,7 @@ func TestIdealOfCPUBoundWorkIsCappedByCores(t *testing.T) {
 		{computing, 0, 1},
 		{computing, 1, 1},
 		{computing, 2, 2},
-		{computing, 3, float64(min(4, Processes(4).OnCores(1).Cores()))},
+		{computing, 3, float64(min(4, Processes(4).OnCores(1).coreCount()))},
 		{busy, 1, 1},
 		{waiting, 1, 8},
 	} {
@@ -147,16 +145,9 @@ func TestCompareReportsFailedTasks(t *testing.T) {
 	}
 }
 
-func TestSweepFitsAmdahl(t *testing.T) {
-	c, err := Sweep(context.Background(), nap, []int{8, 8, 8, 8, 8, 8, 8, 8}, Goroutines, []int{2, 4}, Repeat(1))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(c.Rows) != 3 || c.Rows[2].Strategy != Goroutines(4) {
-		t.Fatalf("rows = %v", c.Rows)
-	}
-	s := c.Scaling()
-	if f := s.SerialFraction(); math.IsNaN(f) || f < 0 || f > 1 {
+func TestScalingChart(t *testing.T) {
+	s := &Scaling{Label: "naps", Workers: []int{1, 2, 4}, Wall: []Durations{{80 * time.Millisecond}, {41 * time.Millisecond}, {22 * time.Millisecond}}}
+	if f := s.SerialFraction(); math.IsNaN(f) || f < 0 || f > 0.1 {
 		t.Errorf("fitted serial fraction %v", f)
 	}
 	if ch := s.chart(8); ch == nil || ch.Kind() != "scaling" {
@@ -201,11 +192,8 @@ func TestFitAmdahlRecoversTheFraction(t *testing.T) {
 
 func TestDurations(t *testing.T) {
 	d := Durations{3 * time.Second, time.Second, 2 * time.Second, 10 * time.Second}
-	if d.Median() != 2500*time.Millisecond || d.Min() != time.Second || d.Max() != 10*time.Second {
-		t.Errorf("median %v min %v max %v", d.Median(), d.Min(), d.Max())
-	}
-	if got := d.String(); got != "2.5 s (1 s–10 s, 4 runs)" {
-		t.Errorf("String() = %q", got)
+	if d.Median() != 2500*time.Millisecond {
+		t.Errorf("median %v", d.Median())
 	}
 	if (Durations{}).Median() != 0 {
 		t.Error("median of nothing")
@@ -220,10 +208,6 @@ func TestTimeIt(t *testing.T) {
 	}
 	if !strings.Contains(tm.String(), "per loop (median of 4 runs") {
 		t.Errorf("String() = %q", tm.String())
-	}
-	one := Time("sleep", func() { time.Sleep(5 * time.Millisecond) })
-	if one.Wall[0] < 5*time.Millisecond || !strings.HasPrefix(one.String(), "sleep: wall ") {
-		t.Errorf("Time = %v", one)
 	}
 	// What a call allocates, as -benchmem says it: a million bytes in one allocation.
 	var sink []byte
@@ -246,7 +230,7 @@ func TestMeasureScalingFitsASerialPart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sp := s.Speedups()
+	sp := s.speedups()
 	// Each sleep overshoots a little, and the one-worker baseline sleeps most often: allow
 	// S(8) some room above its ideal 4.5, but not the 8 of a job without a serial part.
 	if sp[0] != 1 || !(sp[1] < sp[2] && sp[2] < sp[3]) || sp[3] > 5.5 {

@@ -44,17 +44,6 @@ func Display(cs ...*charts.Chart) {
 	}
 }
 
-// Markdown shows markdown text: rendered in a notebook, printed as is elsewhere.
-func Markdown(format string, args ...any) {
-	text := fmt.Sprintf(format, args...)
-	if gonbui.IsNotebook {
-		gonbui.DisplayMarkdown(text)
-		gonbui.Sync()
-		return
-	}
-	fmt.Println(text)
-}
-
 // showNote shows one line of text: in a notebook as a paragraph, elsewhere printed.
 func showNote(line string) {
 	showHTML(`<p class="speedup-note" style="font-family:monospace;white-space:pre-wrap">`+html.EscapeString(line)+`</p>`, line+"\n")

@@ -14,23 +14,6 @@ type Durations []time.Duration
 // 0 for none.
 func (d Durations) Median() time.Duration { return stats.Median(d) }
 
-// Min is the fastest measurement, 0 for none.
-func (d Durations) Min() time.Duration { return stats.Min(d) }
-
-// Max is the slowest measurement, 0 for none.
-func (d Durations) Max() time.Duration { return stats.Max(d) }
-
-// String is "1.23 s (1.20 s–1.31 s, 3 runs)".
-func (d Durations) String() string {
-	switch len(d) {
-	case 0:
-		return "no runs"
-	case 1:
-		return formatDuration(d[0])
-	}
-	return fmt.Sprintf("%s (%s–%s, %d runs)", formatDuration(d.Median()), formatDuration(d.Min()), formatDuration(d.Max()), len(d))
-}
-
 // formatDuration prints a duration with three significant digits in a fitting unit.
 func formatDuration(d time.Duration) string {
 	switch s := d.Seconds(); {

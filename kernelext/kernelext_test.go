@@ -105,7 +105,7 @@ func TestMapKeepsInputOrder(t *testing.T) {
 	}
 }
 
-func TestMapSpansShowWhereTasksRan(t *testing.T) {
+func TestMapResultsShowWhereTasksRan(t *testing.T) {
 	for _, s := range strategies {
 		t.Run(s.String(), func(t *testing.T) {
 			run, err := kernelext.Map(context.Background(), s, sleepy, []int{5, 5, 5, 5, 5, 5})
@@ -114,17 +114,16 @@ func TestMapSpansShowWhereTasksRan(t *testing.T) {
 			}
 			pids := map[int]bool{}
 			for i, r := range run.Results {
-				sp := r.Span
-				if sp.Index != i || sp.End < sp.Start || sp.Duration() < 4*time.Millisecond || sp.End > run.Wall {
-					t.Errorf("span %d = %+v (run took %v)", i, sp, run.Wall)
+				if r.End < r.Start || r.End-r.Start < 4*time.Millisecond || r.End > run.Wall {
+					t.Errorf("task %d ran from %v to %v (run took %v)", i, r.Start, r.End, run.Wall)
 				}
-				if r.Value != sp.Worker {
-					t.Errorf("task %d says it ran on %v, its span says %v", i, r.Value, sp.Worker)
+				if r.Value != r.Worker {
+					t.Errorf("task %d says it ran on %v, its result says %v", i, r.Value, r.Worker)
 				}
-				if sp.Worker.ID < 0 || sp.Worker.ID > s.Workers() || (s.String() == "sequential") != (sp.Worker.ID == 0) {
-					t.Errorf("task %d ran on worker %d of %v", i, sp.Worker.ID, s)
+				if r.Worker.ID < 0 || r.Worker.ID > s.Workers() || (s.String() == "sequential") != (r.Worker.ID == 0) {
+					t.Errorf("task %d ran on worker %d of %v", i, r.Worker.ID, s)
 				}
-				pids[sp.Worker.PID] = true
+				pids[r.Worker.PID] = true
 			}
 			inProcess := pids[os.Getpid()] && len(pids) == 1
 			if inProcess == strings.HasPrefix(s.String(), "processes") {
@@ -203,7 +202,7 @@ func TestCrashedWorkerFailsOnlyItsTask(t *testing.T) {
 	pids := map[int]bool{}
 	for i, r := range run.Results {
 		x := i + 1
-		pids[r.Span.Worker.PID] = true
+		pids[r.Worker.PID] = true
 		if x == 3 || x == 8 {
 			var ce *kernelext.CrashError
 			if !errors.As(r.Err, &ce) || ce.Status != "exit status 3" || !strings.Contains(ce.Stderr, "giving up on") {

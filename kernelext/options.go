@@ -9,7 +9,6 @@ type config struct {
 	progress bool
 	repeat   int // 0: chosen by the run (see Repeat)
 	warmup   int
-	timeline int
 	names    []string
 	prog     *progress // shared with an enclosing Compare
 	profile  bool      // Profile
@@ -19,7 +18,7 @@ type config struct {
 }
 
 func newConfig(opts []Option) config {
-	cfg := config{progress: showProgressByDefault(), warmup: 1, timeline: -1}
+	cfg := config{progress: showProgressByDefault(), warmup: 1}
 	for _, o := range opts {
 		o(&cfg)
 	}
@@ -42,10 +41,6 @@ func Repeat(n int) Option { return func(c *config) { c.repeat = max(n, 1) } }
 // Warmup sets how many untimed runs [Compare], [Sweep] and [MeasureScaling] make of each
 // strategy or worker count first (default 1).
 func Warmup(n int) Option { return func(c *config) { c.warmup = max(n, 0) } }
-
-// Timeline picks which row of a [Comparison] its timeline chart shows (default: the
-// fastest row that is not the baseline).
-func Timeline(row int) Option { return func(c *config) { c.timeline = row } }
 
 // TaskNames names the tasks in input order (e.g. the dates fetched) for timeline charts;
 // by default tasks are named by their index.

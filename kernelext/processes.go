@@ -64,13 +64,13 @@ func runProcesses[In, Out any](ctx context.Context, task *Task[In, Out], inputs 
 // pool is one run on worker processes: a slot per worker, each starting its worker
 // process and replacing it when it crashes.
 type pool[In, Out any] struct {
-	task     *Task[In, Out]
-	inputs   []In
-	run      *Run[Out]
-	s        Strategy
-	start    time.Time
-	prog     *progress
-	q        *queue
+	task      *Task[In, Out]
+	inputs    []In
+	run       *Run[Out]
+	s         Strategy
+	start     time.Time
+	prog      *progress
+	q         *queue
 	taskNs    atomic.Int64 // mean task time seen so far, for the batch size
 	taskSeen  atomic.Int64
 	allocated atomic.Uint64 // bytes the workers allocated, as they said when done
@@ -184,7 +184,7 @@ func (p *pool[In, Out]) record(r reply[Out], w Worker, cause error) {
 		res := &p.run.Results[i]
 		res.ran = true
 		res.Value = o.Value
-		res.Span = Span{Index: i, Worker: w, Start: time.Unix(0, o.Start).Sub(p.start), End: time.Unix(0, o.End).Sub(p.start)}
+		res.Worker, res.Start, res.End = w, time.Unix(0, o.Start).Sub(p.start), time.Unix(0, o.End).Sub(p.start)
 		err := decodeErr(o.Kind, o.Err, o.Stack)
 		if cause != nil && o.Kind == errCanceled {
 			err = &remoteError{fmt.Sprintf("%s (%v)", o.Err, cause), cause}
@@ -213,7 +213,7 @@ func (p *pool[In, Out]) lost(w *proc[Out], held []sent) {
 			if k == 0 && i == b.next && b.hi-b.next == 1 {
 				res := &p.run.Results[i]
 				res.ran = true
-				res.Span = Span{Index: i, Worker: w.worker, Start: time.Since(p.start), End: time.Since(p.start)}
+				res.Worker, res.Start, res.End = w.worker, time.Since(p.start), time.Since(p.start)
 				res.Err = &TaskError{Task: p.task.name, Index: i, Worker: w.worker, Err: w.crashError()}
 				p.prog.done(1, 1)
 				continue
@@ -233,7 +233,7 @@ func (p *pool[In, Out]) unsendable(lo, hi int, err error, w Worker) {
 	}
 	res := &p.run.Results[lo]
 	res.ran = true
-	res.Span = Span{Index: lo, Worker: w, Start: time.Since(p.start), End: time.Since(p.start)}
+	res.Worker, res.Start, res.End = w, time.Since(p.start), time.Since(p.start)
 	res.Err = &TaskError{Task: p.task.name, Index: lo, Worker: w, Err: fmt.Errorf("sending the input to the worker: %w", err)}
 	p.prog.done(1, 1)
 }

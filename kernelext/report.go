@@ -40,7 +40,7 @@ func (c *Comparison[Out]) tableRows() []tableRow {
 	rows := make([]tableRow, 0, len(c.Rows))
 	for i, row := range c.Rows {
 		s := row.Strategy
-		r := tableRow{strategy: s.String(), workers: fmt.Sprint(s.Workers()), cores: fmt.Sprint(s.Cores()), runs: fmt.Sprint(len(row.Wall)),
+		r := tableRow{strategy: s.String(), workers: fmt.Sprint(s.Workers()), cores: fmt.Sprint(s.coreCount()), runs: fmt.Sprint(len(row.Wall)),
 			wall: "—", verdict: "—", cpu: "—", speedup: "—", ideal: "—", ofIdeal: "—", peak: "—", alloc: "—", failed: "—"}
 		if len(row.Wall) > 0 {
 			sp, ideal := c.Speedup(i), c.ideal(i)
@@ -170,7 +170,7 @@ func (c *Comparison[Out]) charts() []*charts.Chart {
 	if row := c.Rows[c.timeline]; row.Last != nil {
 		tl := timelineChart(row.Last, fmt.Sprintf("%s: what ran where, %s", c.Title, row.Strategy), c.names)
 		if len(row.samples) > 1 {
-			tl = tl.WithUsage(float64(row.Strategy.Cores()), usageSamples(row.samples))
+			tl = tl.WithUsage(float64(row.Strategy.coreCount()), usageSamples(row.samples))
 		}
 		out = append(out, tl)
 	}
@@ -185,7 +185,7 @@ func estimate(d Durations) charts.Estimate {
 	}
 	s := stats.Summarize(d)
 	if !s.HasCI() {
-		return charts.Estimate{Mid: d.Median().Seconds(), Lo: d.Min().Seconds(), Hi: d.Max().Seconds(), Interval: "min–max", Runs: len(d)}
+		return charts.Estimate{Mid: d.Median().Seconds(), Lo: stats.Min(d).Seconds(), Hi: stats.Max(d).Seconds(), Interval: "min–max", Runs: len(d)}
 	}
 	return charts.Estimate{Mid: s.Median / 1e9, Lo: s.Lo / 1e9, Hi: s.Hi / 1e9, Interval: "95 % CI", Runs: len(d)}
 }

@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/speedup-go/speedup/charts"
+	"github.com/speedup-go/speedup/internal/stats"
 )
 
 // Show displays the scaling: the table with the fitted serial fraction, then in a notebook
@@ -25,7 +26,7 @@ func (s *Scaling) Show(maxWorkers int, extra ...charts.Curve) {
 func (s *Scaling) chart(maxWorkers int, extra ...charts.Curve) *charts.Chart {
 	var measured []charts.Point
 	top := maxWorkers
-	for i, sp := range s.Speedups() {
+	for i, sp := range s.speedups() {
 		if !math.IsNaN(sp) {
 			measured = append(measured, charts.Point{X: float64(s.Workers[i]), Y: sp})
 			top = max(top, s.Workers[i])
@@ -47,9 +48,9 @@ func (s *Scaling) writeTable(w io.Writer) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "%s\nworkers\twall (median)\tmin–max\tspeedup\tAmdahl fit\n", s.Label)
 	p := s.parallel()
-	for i, sp := range s.Speedups() {
+	for i, sp := range s.speedups() {
 		fmt.Fprintf(tw, "%d\t%s\t%s–%s\t%.2f×\t%.2f×\n", s.Workers[i], formatDuration(s.Wall[i].Median()),
-			formatDuration(s.Wall[i].Min()), formatDuration(s.Wall[i].Max()), sp, Amdahl(p, float64(s.Workers[i])))
+			formatDuration(stats.Min(s.Wall[i])), formatDuration(stats.Max(s.Wall[i])), sp, Amdahl(p, float64(s.Workers[i])))
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "fitted serial fraction %.1f%%, speedup limit %.1f×\n", 100*(1-p), 1/(1-p))

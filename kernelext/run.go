@@ -15,26 +15,16 @@ import (
 	"golang.org/x/sync/errgroup"
 )
 
-// Span is when and where one task ran, as offsets from the start of its run.
-type Span struct {
-	Index      int // the task's input index
+// Result is the outcome of one task: its value or its error, and where and when it ran:
+// on which worker, from Start to End, as offsets from the start of the run. A task that
+// did not run (the run was stopped first) has a zero Worker.
+type Result[Out any] struct {
+	Value      Out
+	Err        error
 	Worker     Worker
 	Start, End time.Duration
+	ran        bool
 }
-
-// Duration is how long the task took.
-func (s Span) Duration() time.Duration { return s.End - s.Start }
-
-// Result is the outcome of one task: its value or its error, and its span.
-type Result[Out any] struct {
-	Value Out
-	Err   error
-	Span  Span
-	ran   bool
-}
-
-// Ran reports whether the task ran at all: it did not when the run was cancelled first.
-func (r Result[Out]) Ran() bool { return r.ran }
 
 // Run is one execution of a task over its inputs under one strategy.
 type Run[Out any] struct {
@@ -46,11 +36,11 @@ type Run[Out any] struct {
 	Wall time.Duration
 	// CPU is the user+system CPU time this process and the worker processes it waited
 	// for spent during the run.
-	CPU    time.Duration
-	waited time.Duration // of Wall, how long this process's threads waited for a CPU
-	names  []string      // the tasks' names for the timeline (TaskNames)
-	res    *resources    // memory and CPU over time, when measured
-	prof   *profile.Profile
+	CPU     time.Duration
+	waited  time.Duration // of Wall, how long this process's threads waited for a CPU
+	names   []string      // the tasks' names for the timeline (TaskNames)
+	res     *resources    // memory and CPU over time, when measured
+	prof    *profile.Profile
 	profErr error // why there is no profile, when one was asked for
 }
 
@@ -202,7 +192,7 @@ func runInProcess[In, Out any](ctx context.Context, task *Task[In, Out], inputs 
 			}
 			r := &run.Results[i]
 			r.ran = true
-			r.Span = Span{Index: i, Worker: w, Start: time.Since(start)}
+			r.Worker, r.Start = w, time.Since(start)
 			var v Out
 			var err error
 			if traced {
@@ -210,7 +200,7 @@ func runInProcess[In, Out any](ctx context.Context, task *Task[In, Out], inputs 
 			} else {
 				v, err = call(wctx, task.fn, inputs[i])
 			}
-			r.Span.End = time.Since(start)
+			r.End = time.Since(start)
 			r.Value = v
 			if err != nil {
 				r.Err = &TaskError{Task: task.name, Index: i, Worker: w, Err: err}

@@ -49,9 +49,9 @@ func MeasureScaling(workers []int, job func(workers int) error, opts ...Option) 
 	return s, err
 }
 
-// Speedups are the baseline's median time over each count's median time (NaN where a
+// speedups are the baseline's median time over each count's median time (NaN where a
 // count was not measured).
-func (s *Scaling) Speedups() []float64 {
+func (s *Scaling) speedups() []float64 {
 	out := make([]float64, len(s.Workers))
 	for i := range s.Workers {
 		base, t := s.Wall[0].Median(), s.Wall[i].Median()
@@ -70,4 +70,4 @@ func (s *Scaling) Speedups() []float64 {
 func (s *Scaling) SerialFraction() float64 { return 1 - s.parallel() }
 
 // parallel is the fitted parallel fraction p.
-func (s *Scaling) parallel() float64 { return fitAmdahl(s.Workers, s.Speedups()) }
+func (s *Scaling) parallel() float64 { return fitAmdahl(s.Workers, s.speedups()) }

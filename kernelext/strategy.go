@@ -75,10 +75,10 @@ func (s Strategy) Workers() int {
 	}
 }
 
-// Cores is how many cores the strategy's tasks may use at once: 1 for sequential runs, the
+// coreCount is how many cores the strategy's tasks may use at once: 1 for sequential runs, the
 // workers capped by GOMAXPROCS for goroutines, the workers times each worker's GOMAXPROCS
 // capped by the CPUs for processes. CPU-bound work cannot go faster than this.
-func (s Strategy) Cores() int {
+func (s Strategy) coreCount() int {
 	switch s.kind {
 	case sequential:
 		return 1

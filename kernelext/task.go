@@ -67,9 +67,6 @@ func Local[In, Out any](fn func(ctx context.Context, in In) (Out, error)) *Task[
 	return &Task[In, Out]{name: "local task", fn: fn, local: true}
 }
 
-// Name is the name the task was created with ("local task" for [Local] tasks).
-func (t *Task[In, Out]) Name() string { return t.name }
-
 // workerKey tells worker processes which task to serve: the name, and which of the
 // tasks of that name when there are several.
 func (t *Task[In, Out]) workerKey() string {

@@ -4,9 +4,11 @@ import (
 	"fmt"
 	"runtime/metrics"
 	"time"
+
+	"github.com/speedup-go/speedup/internal/stats"
 )
 
-// Timing is what [Time] and [TimeIt] measured: wall and CPU time per call, one value per
+// Timing is what [TimeIt] measured: wall and CPU time per call, one value per
 // repetition, and what each call allocated, as go test -benchmem reports it.
 type Timing struct {
 	Label     string
@@ -18,14 +20,11 @@ type Timing struct {
 	Bytes, Allocs float64
 }
 
-// String is the line Time and TimeIt print, e.g. "squares: 1.23 ms per loop (median of 3
+// String is the line TimeIt prints, e.g. "squares: 1.23 ms per loop (median of 3
 // runs, 1.20 ms–1.31 ms, 100 loops each), CPU 1.22 ms, 8.00 MB in 1 allocation per loop".
 func (t Timing) String() string {
-	if len(t.Wall) == 1 && t.Loops == 1 {
-		return fmt.Sprintf("%s: wall %s, CPU %s, %s", t.Label, formatDuration(t.Wall[0]), formatDuration(t.CPU[0]), t.allocs())
-	}
 	return fmt.Sprintf("%s: %s per loop (median of %d runs, %s–%s, %d loops each), CPU %s, %s per loop",
-		t.Label, formatDuration(t.Wall.Median()), len(t.Wall), formatDuration(t.Wall.Min()), formatDuration(t.Wall.Max()), t.Loops,
+		t.Label, formatDuration(t.Wall.Median()), len(t.Wall), formatDuration(stats.Min(t.Wall)), formatDuration(stats.Max(t.Wall)), t.Loops,
 		formatDuration(t.CPU.Median()), t.allocs())
 }
 
@@ -35,18 +34,6 @@ func (t Timing) allocs() string {
 		s = ""
 	}
 	return fmt.Sprintf("%s in %.3g allocation%s", formatBytes(t.Bytes), t.Allocs, s)
-}
-
-// Time runs fn once and prints its wall and CPU time and what it allocated, like
-// IPython's %time.
-func Time(label string, fn func()) Timing {
-	m := readAllocs()
-	cpu0, start := cpuTime(), time.Now()
-	fn()
-	t := Timing{Label: label, Loops: 1, Wall: Durations{time.Since(start)}, CPU: Durations{cpuTime() - cpu0}}
-	t.Bytes, t.Allocs = m.since(1)
-	fmt.Println(t)
-	return t
 }
 
 // TimeIt times fn like IPython's %timeit: it picks a loop count so that one repetition

@@ -33,7 +33,7 @@ func timelineChart[Out any](r *Run[Out], title string, names []string) *charts.C
 	step := max(1, (ran+maxSpans-1)/maxSpans)
 	spans := make([]charts.Span, 0, min(ran, maxSpans))
 	k := 0
-	for _, res := range r.Results {
+	for i, res := range r.Results {
 		if !res.ran {
 			continue
 		}
@@ -41,10 +41,10 @@ func timelineChart[Out any](r *Run[Out], title string, names []string) *charts.C
 			continue
 		}
 		spans = append(spans, charts.Span{
-			Lane:   laneName(res.Span.Worker),
-			Task:   taskName(res.Span.Index, names),
-			Start:  res.Span.Start.Seconds(),
-			End:    res.Span.End.Seconds(),
+			Lane:   laneName(res.Worker),
+			Task:   taskName(i, names),
+			Start:  res.Start.Seconds(),
+			End:    res.End.Seconds(),
 			Failed: res.Err != nil,
 		})
 	}
