@@ -329,60 +329,17 @@ const (
 func fastBlocks(s *runState, data []byte, dcFast, acFast *fastTable, count, q int, pix []byte, eachMCU bool) int {
 	acc, n, p, i, k, pred := s.acc, s.n, s.p, s.i, s.k, s.pred
 	status := runDone
-loop:
 	for ; i < count; i++ {
-		if k == 0 {
-			// DC: the code and the difference in one lookup.
-			if n < fastBits {
-				if p+8 > len(data) {
-					status = runFill
-					break loop
-				}
-				acc |= binary.BigEndian.Uint64(data[p:]) >> n
-				p += int((63 - n) >> 3)
-				n |= 56
-			}
-			e := dcFast[acc>>(64-fastBits)]
-			l := uint(e & fastLenMask)
-			if l == 0 {
-				status = runDC
-				break loop
-			}
-			acc <<= l
-			n -= l
-			pred += int(int16(e) >> 4)
-			k = 1
-		}
-		// AC: stepped over, a group of codes per lookup.
-		for k < 64 {
-			if n < fastBits {
-				if p+8 > len(data) {
-					status = runFill
-					break loop
-				}
-				acc |= binary.BigEndian.Uint64(data[p:]) >> n
-				p += int((63 - n) >> 3)
-				n |= 56
-			}
-			e := acFast[acc>>(64-fastBits)]
-			kk := k + int(e>>grpKShift&grpKMask)
-			if kk >= 64 {
-				status = runAC
-				break loop
-			}
-			l := uint(e & fastLenMask)
-			acc <<= l
-			n -= l
-			k = kk
-			if e&grpEOB != 0 {
-				break
-			}
+		var diff int
+		acc, n, p, k, diff, status = fastBlock(acc, n, p, k, data, dcFast, acFast)
+		pred += diff
+		if status != runDone {
+			break
 		}
 		if i < len(pix) {
 			v := (pred*q+4)>>3 + 128
 			pix[i] = uint8(min(max(v, 0), 255))
 		}
-		k = 0
 		if eachMCU && 8*p-int(n) > 8*len(data) {
 			i++
 			status = runPastData
@@ -391,6 +348,59 @@ loop:
 	}
 	s.acc, s.n, s.p, s.i, s.k, s.pred = acc, n, p, i, k, pred
 	return status
+}
+
+// fastBlock decodes the rest of a block from coefficient k (0: the DC) and
+// returns its DC difference, or stops where fastBlocks cannot go on and
+// returns the status and the k to go on from. After the block, k is 0.
+// Its own function, it has few enough live values for the compiler to keep
+// them all in registers.
+func fastBlock(acc uint64, n uint, p, k int, data []byte, dcFast, acFast *fastTable) (uint64, uint, int, int, int, int) {
+	diff := 0
+	if k == 0 {
+		// DC: the code and the difference in one lookup.
+		if n < fastBits {
+			if p+8 > len(data) {
+				return acc, n, p, k, 0, runFill
+			}
+			acc |= binary.BigEndian.Uint64(data[p:]) >> n
+			p += int((63 - n) >> 3)
+			n |= 56
+		}
+		e := dcFast[acc>>(64-fastBits)]
+		l := uint(e & fastLenMask)
+		if l == 0 {
+			return acc, n, p, k, 0, runDC
+		}
+		acc <<= l
+		n -= l
+		diff = int(int16(e) >> 4)
+		k = 1
+	}
+	// AC: stepped over, a group of codes per lookup.
+	for k < 64 {
+		if n < fastBits {
+			if p+8 > len(data) {
+				return acc, n, p, k, diff, runFill
+			}
+			acc |= binary.BigEndian.Uint64(data[p:]) >> n
+			p += int((63 - n) >> 3)
+			n |= 56
+		}
+		e := acFast[acc>>(64-fastBits)]
+		kk := k + int(e>>grpKShift&grpKMask)
+		if kk >= 64 {
+			return acc, n, p, k, diff, runAC
+		}
+		l := uint(e & fastLenMask)
+		acc <<= l
+		n -= l
+		k = kk
+		if e&grpEOB != 0 {
+			break
+		}
+	}
+	return acc, n, p, 0, diff, runDone
 }
 
 // dcSlow decodes a DC code and its difference that the fast table does not
