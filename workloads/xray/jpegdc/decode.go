@@ -10,6 +10,7 @@ import (
 	"image/color"
 	"io"
 	"os"
+	"sync"
 )
 
 // ErrUnsupported is wrapped by the error for a valid JPEG this package does
@@ -60,7 +61,10 @@ const (
 // [FormatError] for invalid data, and an error wrapping io.ErrUnexpectedEOF
 // for a file that ends early.
 func Decode(r io.Reader) (*image.Gray, error) {
-	data, err := readAll(r)
+	buf := bufPool.Get().(*[]byte)
+	defer bufPool.Put(buf)
+	data, err := readAll(r, (*buf)[:0])
+	*buf = data
 	if err != nil {
 		return nil, err
 	}
@@ -70,6 +74,10 @@ func Decode(r io.Reader) (*image.Gray, error) {
 	}
 	return d.out, nil
 }
+
+// bufPool holds Decode's input buffers: the image Decode returns does not
+// refer to its input, so the next call can read into the same memory.
+var bufPool = sync.Pool{New: func() any { return new([]byte) }}
 
 // DecodeConfig returns the size and colour model of the full JPEG in r, as
 // image/jpeg's DecodeConfig does (color.GrayModel for one component,
@@ -147,7 +155,9 @@ func nextMarkerStream(br io.ByteReader) (byte, error) {
 	}
 }
 
-func readAll(r io.Reader) ([]byte, error) {
+// readAll appends what r holds to buf, as io.ReadAll does, growing buf at
+// most once when r knows its length.
+func readAll(r io.Reader, buf []byte) ([]byte, error) {
 	size := 0
 	switch v := r.(type) {
 	case interface{ Len() int }:
@@ -157,12 +167,22 @@ func readAll(r io.Reader) ([]byte, error) {
 			size = int(fi.Size())
 		}
 	}
-	if size <= 0 || size > 1<<30 {
-		return io.ReadAll(r)
+	if size > 0 && size <= 1<<30 && cap(buf) < size+1 {
+		buf = make([]byte, 0, size+bytes.MinRead)
 	}
-	buf := bytes.NewBuffer(make([]byte, 0, size+bytes.MinRead))
-	_, err := buf.ReadFrom(r)
-	return buf.Bytes(), err
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)] // let append pick the growth
+		}
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err != nil {
+			if err == io.EOF {
+				err = nil
+			}
+			return buf, err
+		}
+	}
 }
 
 func isSOF(m byte) bool {
