@@ -350,23 +350,29 @@ func fastBlocks(s *runState, data []byte, dcFast, acFast *fastTable, count, q in
 	return status
 }
 
-// fastBlock decodes the rest of a block from coefficient k (0: the DC) and
-// returns its DC difference, or stops where fastBlocks cannot go on and
-// returns the status and the k to go on from. After the block, k is 0.
-// Its own function, it has few enough live values for the compiler to keep
-// them all in registers.
+// fastBlock decodes the rest of a block from coefficient k (0: the DC; 64:
+// acSlow has read its last code) and returns its DC difference, or stops
+// where fastBlocks cannot go on and returns the status and the k to go on
+// from. After the block, k is 0. Its own function, it has few enough live
+// values for the compiler to keep them all in registers.
+//
+// It refills the bit buffer once per four lookups, not before each: a
+// refill leaves at least 56 bits, and a lookup takes at most fastBits. That
+// takes a data-dependent branch out of the loop, and the jump the processor
+// would sometimes mispredict with it.
 func fastBlock(acc uint64, n uint, p, k int, data []byte, dcFast, acFast *fastTable) (uint64, uint, int, int, int, int) {
+	// Refill without asking (to 56 bits or more: a DC and three AC lookups,
+	// or four AC lookups) but near the end of the data, where fillSlow must.
+	if p+8 <= len(data) {
+		acc |= binary.BigEndian.Uint64(data[p:]) >> n
+		p += int((63 - n) >> 3)
+		n |= 56
+	} else if n < fastBits {
+		return acc, n, p, k, 0, runFill
+	}
 	diff := 0
 	if k == 0 {
 		// DC: the code and the difference in one lookup.
-		if n < fastBits {
-			if p+8 > len(data) {
-				return acc, n, p, k, 0, runFill
-			}
-			acc |= binary.BigEndian.Uint64(data[p:]) >> n
-			p += int((63 - n) >> 3)
-			n |= 56
-		}
 		e := dcFast[acc>>(64-fastBits)]
 		l := uint(e & fastLenMask)
 		if l == 0 {
@@ -377,30 +383,32 @@ func fastBlock(acc uint64, n uint, p, k int, data []byte, dcFast, acFast *fastTa
 		diff = int(int16(e) >> 4)
 		k = 1
 	}
-	// AC: stepped over, a group of codes per lookup.
-	for k < 64 {
-		if n < fastBits {
-			if p+8 > len(data) {
-				return acc, n, p, k, diff, runFill
-			}
-			acc |= binary.BigEndian.Uint64(data[p:]) >> n
-			p += int((63 - n) >> 3)
-			n |= 56
-		}
-		e := acFast[acc>>(64-fastBits)]
-		kk := k + int(e>>grpKShift&grpKMask)
-		if kk >= 64 {
-			return acc, n, p, k, diff, runAC
-		}
-		l := uint(e & fastLenMask)
-		acc <<= l
-		n -= l
-		k = kk
-		if e&grpEOB != 0 {
-			break
-		}
+	if k >= 64 {
+		return acc, n, p, 0, diff, runDone // acSlow ended the block
 	}
-	return acc, n, p, 0, diff, runDone
+	// AC: stepped over, a group of codes per lookup.
+	for {
+		for steps := n / fastBits; steps > 0; steps-- {
+			e := acFast[acc>>(64-fastBits)]
+			kk := k + int(e>>grpKShift&grpKMask)
+			if kk >= 64 {
+				return acc, n, p, k, diff, runAC
+			}
+			l := uint(e & fastLenMask)
+			acc <<= l
+			n -= l
+			k = kk
+			if e&grpEOB != 0 {
+				return acc, n, p, 0, diff, runDone
+			}
+		}
+		if p+8 > len(data) {
+			return acc, n, p, k, diff, runFill
+		}
+		acc |= binary.BigEndian.Uint64(data[p:]) >> n
+		p += int((63 - n) >> 3)
+		n |= 56
+	}
 }
 
 // dcSlow decodes a DC code and its difference that the fast table does not
