@@ -26,6 +26,11 @@ import (
 //     counted, "3 codes, 11 bits, 9 coefficients further, end of block".
 //   - The tables are made once per distinct Huffman table and shared by
 //     every file that uses it (most encoders use the same few).
+//   - The loop that does nearly all the work (fastBlock) calls nothing and
+//     has few live values, so the compiler keeps them in registers; it
+//     refills the buffer once per four lookups, not before each; everything
+//     rare (long codes, the end of a block at its 64th coefficient, the end
+//     of the data, errors) happens outside it.
 
 // fastBits is the lookahead of a fastTable: 2^13 entries of 2 bytes, so a
 // scan's DC and AC tables (16 kB each) stay in a 48 kB L1 data cache. On the
@@ -223,7 +228,7 @@ func unstuff(data []byte, start int) (end, mark int, eof bool) {
 // load. Past the data it reads zeros; the check after each MCU turns having
 // used them into an error.
 type bitReader struct {
-	data []byte // the segment's data; data[:start] is not the segment's
+	data []byte // the file up to the end of the segment's unstuffed data
 	p    int
 	acc  uint64
 	n    uint
@@ -270,8 +275,7 @@ func (r *bitReader) errPastData() error {
 // one-component scan, and blocks fails after the first that used bits past
 // the data, as the scan must after such an MCU.
 //
-// The common steps run in fastBlocks, which has no calls, so that the
-// compiler keeps its state in registers; blocks does the rest.
+// The common steps run in fastBlocks and fastBlock; blocks does the rest.
 func (r *bitReader) blocks(dc, ac *huffTable, count, pred, q int, pix []byte, eachMCU bool) (int, error) {
 	s := runState{acc: r.acc, n: r.n, p: r.p, pred: pred}
 	var err error
@@ -338,7 +342,7 @@ func fastBlocks(s *runState, data []byte, dcFast, acFast *fastTable, count, q in
 		if status != runDone {
 			break
 		}
-		if i < len(pix) {
+		if uint(i) < uint(len(pix)) {
 			v := (pred*q+4)>>3 + 128
 			pix[i] = uint8(min(max(v, 0), 255))
 		}
