@@ -79,6 +79,33 @@ func TestXRaysMatchReference(t *testing.T) {
 	}
 }
 
+// TestDecodeConcurrent decodes the X-rays on several goroutines at once,
+// which share the cached lookup tables (run with -race).
+func TestDecodeConcurrent(t *testing.T) {
+	files := syntheticXRays(t)
+	want := make([][]byte, len(files))
+	for i, f := range files {
+		img, err := jpegdc.Decode(bytes.NewReader(f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[i] = img.Pix
+	}
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Go(func() {
+			for j := range files {
+				i := (j + g) % len(files)
+				img, err := jpegdc.Decode(bytes.NewReader(files[i]))
+				if err != nil || !bytes.Equal(img.Pix, want[i]) {
+					t.Errorf("%s on goroutine %d: %v", xrayNames[i], g, err)
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
+
 // BenchmarkDecodeXRays decodes the synthetic X-rays one after another on one
 // goroutine, all of them per op: MB/s is compressed input per core, img/s
 // images per core.
