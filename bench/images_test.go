@@ -2,6 +2,7 @@ package bench
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"runtime"
 	"testing"
@@ -38,8 +39,9 @@ func xrayFiles(tb testing.TB) []string {
 // strategy, plain (image/jpeg) and optimized (DC-only decode), and with the talk's Python
 // (list comprehension, map, ProcessPoolExecutor; plain and with Pillow's draft), all in one
 // run on one machine, and reports images per second for each and the ratio of the best Go
-// strategy to Python's ProcessPoolExecutor. Without a Python that has Pillow and NumPy
-// it reports the Go side only.
+// strategy to Python's ProcessPoolExecutor. For the optimized Go strategies and Python's
+// draft pool it also reports MB/s of compressed input per core. Without a Python that has
+// Pillow and NumPy it reports the Go side only.
 //
 //	go test -run '^$' -bench Images -benchtime 1x ./bench/
 func BenchmarkImagesGoVsPython(b *testing.B) {
@@ -47,7 +49,21 @@ func BenchmarkImagesGoVsPython(b *testing.B) {
 	ctx := context.Background()
 	cores := runtime.NumCPU()
 	strategies := []kernelext.Strategy{kernelext.Sequential(), kernelext.Goroutines(cores), kernelext.Processes(cores)}
+	coresUsed := []int{1, cores, cores} // by each strategy, for MB/s per core
 	rate := func(d time.Duration) float64 { return float64(len(files)) / d.Seconds() }
+	// Compressed input per core: the decoder's throughput, comparable across machines
+	// and with the JPEG decoder benchmarks (go test -bench . ./workloads/xray/jpegdc/).
+	var inputBytes int64
+	for _, f := range files {
+		fi, err := os.Stat(f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		inputBytes += fi.Size()
+	}
+	mbPerCore := func(imgPerSec float64, n int) float64 {
+		return imgPerSec * float64(inputBytes) / float64(len(files)) / 1e6 / float64(n)
+	}
 	py, pyErr := python.Find()
 	if pyErr != nil {
 		b.Logf("Python side skipped: %v", pyErr)
@@ -55,13 +71,17 @@ func BenchmarkImagesGoVsPython(b *testing.B) {
 	for b.Loop() {
 		best := map[string]float64{}
 		for _, task := range []*kernelext.Task[string, xray.Thumb]{resize, resizeFast} {
-			for _, s := range strategies {
+			for i, s := range strategies {
 				run, err := kernelext.Map(ctx, s, task, files, kernelext.Progress(false))
 				if err != nil || run.Failed() > 0 {
 					b.Fatalf("%s %v: %v %v", task.Name(), s, err, run.Errors())
 				}
 				r := rate(run.Wall)
-				b.ReportMetric(r, task.Name()[len("bench.xray."):]+"/"+s.String()+"-img/s")
+				name := task.Name()[len("bench.xray."):] + "/" + s.String()
+				b.ReportMetric(r, name+"-img/s")
+				if task == resizeFast {
+					b.ReportMetric(mbPerCore(r, coresUsed[i]), name+"-MB/s/core")
+				}
 				best[task.Name()] = max(best[task.Name()], r)
 			}
 		}
@@ -81,6 +101,9 @@ func BenchmarkImagesGoVsPython(b *testing.B) {
 				b.ReportMetric(res.ImagesPerSecond(m), "python"+suffix+"/"+m+"-img/s")
 			}
 			pool := res.ImagesPerSecond(python.Pool)
+			if draft {
+				b.ReportMetric(mbPerCore(pool, cores), "python-draft/pool-MB/s/core")
+			}
 			b.ReportMetric(best[resize.Name()]/pool, "go-plain/py"+suffix+"-pool")
 			b.ReportMetric(best[resizeFast.Name()]/pool, "go-fast/py"+suffix+"-pool")
 		}
