@@ -123,10 +123,10 @@ func TestImageBenchmarkSetup(t *testing.T) {
 	if len(files) != benchImages {
 		t.Fatalf("%d files, want %d", len(files), benchImages)
 	}
-	for _, task := range []*kernelext.Task[string, xray.Thumb]{resize, resizeFast} {
-		run, err := kernelext.Map(context.Background(), kernelext.Processes(2), task, files[:2])
+	for _, it := range imageTasks {
+		run, err := kernelext.Map(context.Background(), kernelext.Processes(2), it.task, files[:2])
 		if err != nil || run.Failed() > 0 || len(run.Values()[0].Pix) != xray.Size*xray.Size {
-			t.Errorf("%v: %v %v", task == resizeFast, err, run.Errors())
+			t.Errorf("%s: %v %v", it.name, err, run.Errors())
 		}
 	}
 }
