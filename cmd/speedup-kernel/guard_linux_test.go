@@ -173,6 +173,18 @@ func assertAllGone(t *testing.T, dir string) {
 	}
 }
 
+// assertNoPipe checks that the guardian removed the named pipe of the fake cell program.
+func assertNoPipe(t *testing.T, dir string) {
+	t.Helper()
+	gone := func() bool { _, err := os.Lstat(filepath.Join(dir, "gonb_pipe_1")); return err != nil }
+	for deadline := time.Now().Add(5 * time.Second); !gone() && time.Now().Before(deadline); {
+		time.Sleep(20 * time.Millisecond) // the guardian removes it once the processes are gone
+	}
+	if !gone() {
+		t.Error("the cell program's named pipe gonb_pipe_1 is left")
+	}
+}
+
 var everything = map[string]int{"gonb": 1, "gopls": 2, "gonb_fake": 3, "daemon": 2}
 
 func TestNothingOutlivesTheKernel(t *testing.T) {
@@ -191,6 +203,7 @@ func TestNothingOutlivesTheKernel(t *testing.T) {
 				_ = server.Process.Kill()
 				_ = server.Wait()
 				assertAllGone(t, dir)
+				assertNoPipe(t, dir)
 				return
 			}
 			scenario := "tree"
@@ -208,6 +221,7 @@ func TestNothingOutlivesTheKernel(t *testing.T) {
 			}
 			err := cmd.Wait()
 			assertAllGone(t, dir)
+			assertNoPipe(t, dir)
 			if ending != "leader group killed" {
 				// The fake gonb exits with status 7: the leader passes it on.
 				if exit, ok := err.(*exec.ExitError); !ok || exit.ExitCode() != 7 {
@@ -299,6 +313,12 @@ func fakeGonb() {
 	var program *exec.Cmd
 	switch scenario {
 	case "tree", "tree-exit":
+		// GoNB gives the program two named pipes, and removes them when the program ends.
+		pipe := filepath.Join(dir, "gonb_pipe_1")
+		if err := syscall.Mkfifo(pipe, 0o600); err != nil {
+			panic(err)
+		}
+		os.Setenv("GONB_PIPE", pipe)
 		program = start("gonb_fake", false, "workers")
 		start("daemon", false, "fork")
 	case "build":
@@ -337,6 +357,8 @@ func fakeGonb() {
 // SIGTERM.
 func fakeChild() {
 	name := filepath.Base(os.Args[0])
+	sigs := make(chan os.Signal, 4)
+	signal.Notify(sigs, syscall.SIGINT) // before announcing: the test signals announced fakes
 	announce()
 	arg := ""
 	if len(os.Args) > 1 {
@@ -354,8 +376,6 @@ func fakeChild() {
 		start("daemon", false, "orphan")
 		os.Exit(0)
 	}
-	sigs := make(chan os.Signal, 4)
-	signal.Notify(sigs, syscall.SIGINT)
 	if arg == "orphan" {
 		signal.Ignore(syscall.SIGTERM)
 	}

@@ -6,7 +6,9 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -42,6 +44,8 @@ type guardian struct {
 
 	pending bool      // an interrupt that fell between two steps of a cell (or on an idle kernel)
 	since   time.Time // when it arrived
+
+	pipes map[string]bool // named pipes of cell programs, to remove once they are gone
 }
 
 // guard runs gonb as a child subreaper, and returns once gonb and every process below the
@@ -75,10 +79,14 @@ func guard(gonb string, args []string) int {
 		logf("cannot run gonb: %v", err)
 		return 1
 	}
-	g := &guardian{gonb: p.Pid}
+	g := &guardian{gonb: p.Pid, pipes: map[string]bool{}}
 
 	var kill <-chan time.Time // SIGKILL for gonb, once asked to stop
 	stop := func(sig syscall.Signal) {
+		// The program's pipes, while it still runs: it may die with gonb, before cleanup.
+		for _, c := range g.cellProcs(readProcs()) {
+			g.notePipes(c.PID)
+		}
 		_ = syscall.Kill(g.gonb, sig)
 		if kill == nil {
 			kill = time.After(stopGrace)
@@ -141,10 +149,18 @@ func (g *guardian) reap() {
 
 // cleanup ends every process still below the guardian: SIGTERM, then SIGKILL after
 // leftoverGrace, until none is left. Processes whose parent dies meanwhile are reparented
-// to the guardian (a child subreaper), so each pass sees them.
+// to the guardian (a child subreaper), so each pass sees them. Then it removes the named
+// pipes of the cell's program, which GoNB removes only when the program ends before it.
 func (g *guardian) cleanup() {
 	start := time.Now()
 	termed := map[int]bool{}
+	defer func() {
+		for p := range g.pipes {
+			if fi, err := os.Lstat(p); err == nil && fi.Mode()&os.ModeNamedPipe != 0 {
+				_ = os.Remove(p)
+			}
+		}
+	}()
 	for first := true; ; first = false {
 		g.reap()
 		left := readProcs().descendants(os.Getpid())
@@ -160,6 +176,7 @@ func (g *guardian) cleanup() {
 			return
 		}
 		for _, p := range left {
+			g.notePipes(p.PID)
 			switch {
 			case late:
 				_ = syscall.Kill(p.PID, syscall.SIGKILL)
@@ -169,6 +186,22 @@ func (g *guardian) cleanup() {
 			}
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// notePipes remembers the named pipes GoNB made for the program pid (GONB_PIPE and
+// GONB_PIPE_BACK in its environment: gonb_pipe_<n> in the temporary folder). Those that
+// GoNB removes itself, when the program ends before it, are simply gone at cleanup.
+func (g *guardian) notePipes(pid int) {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/environ")
+	if err != nil {
+		return
+	}
+	for _, kv := range strings.Split(string(b), "\x00") {
+		k, v, _ := strings.Cut(kv, "=")
+		if (k == "GONB_PIPE" || k == "GONB_PIPE_BACK") && strings.HasPrefix(filepath.Base(v), "gonb_pipe_") {
+			g.pipes[v] = true
+		}
 	}
 }
 
@@ -187,18 +220,23 @@ func (g *guardian) cleanup() {
 // between them takes milliseconds) or on an idle kernel: then the first build step or
 // program that gonb starts within interruptWindow gets SIGINT. Past that, the interrupt is
 // dropped, as an interrupt of an idle kernel should be. (Only a new cell started within
-// interruptWindow of an interrupt of an idle kernel would be hit by mistake.)
+// interruptWindow of an interrupt of an idle kernel would be hit by mistake.) A child seen
+// between fork and exec still carries gonb's name: it is judged once it has its own.
 func (g *guardian) interrupt() {
 	t := readProcs() // first: a program started after the signal is not GoNB's to interrupt
 	_ = syscall.Kill(g.gonb, syscall.SIGINT)
-	cell := g.cellProcs(t)
-	for _, c := range cell {
-		if isBuildStep(c) {
+	g.pending, g.since = true, time.Now()
+	for _, c := range g.cellProcs(t) {
+		g.notePipes(c.PID) // Jupyter interrupts before a shutdown: gonb may exit before the program
+		switch {
+		case isBuildStep(c):
 			logf("interrupt: stopping %s (pid %d), a build step of the cell", c.Comm, c.PID)
 			t.signalTree(c, syscall.SIGINT)
+			g.pending = false
+		case c.Comm != t[g.gonb].Comm: // not a child between fork and exec (still named gonb)
+			g.pending = false // the program (or a ! shell line) is GoNB's to interrupt
 		}
 	}
-	g.pending, g.since = len(cell) == 0, time.Now()
 }
 
 // pollInterrupt looks for the first build step or program of a cell interrupted between
@@ -206,6 +244,9 @@ func (g *guardian) interrupt() {
 func (g *guardian) pollInterrupt() {
 	t := readProcs()
 	for _, c := range g.cellProcs(t) {
+		if c.Comm == t[g.gonb].Comm {
+			continue // between fork and exec: its name is not known yet
+		}
 		g.pending = false
 		if isBuildStep(c) {
 			logf("interrupt: stopping %s (pid %d), a build step started just after the interrupt", c.Comm, c.PID)
