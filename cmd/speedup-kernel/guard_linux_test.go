@@ -64,7 +64,13 @@ func setup(t *testing.T) (dir string) {
 		}
 		t.Cleanup(func() { bin = "" })
 	}
-	return t.TempDir()
+	dir = t.TempDir()
+	t.Cleanup(func() { // whatever a failed test left
+		for _, p := range living(dir) {
+			_ = syscall.Kill(p.PID, syscall.SIGKILL)
+		}
+	})
+	return dir
 }
 
 func copyFile(t *testing.T, from, to string) {
@@ -194,14 +200,23 @@ func TestNothingOutlivesTheKernel(t *testing.T) {
 			if ending == "server killed" {
 				server := exec.Command(filepath.Join(bin, "server"))
 				server.Env = append(os.Environ(), envDir+"="+dir, envScenario+"=tree")
-				server.Stderr = os.Stderr
+				// The kernel's stderr is a pipe read by a process that dies with the server
+				// (jupyter lab | tee log, then Control-C): its logging must not kill it.
+				r, w, err := os.Pipe()
+				if err != nil {
+					t.Fatal(err)
+				}
+				server.Stderr = w
 				if err := server.Start(); err != nil {
 					t.Fatal(err)
 				}
+				w.Close()
+				go func() { _, _ = io.Copy(os.Stderr, r) }()
 				t.Cleanup(func() { _ = server.Process.Kill(); _ = server.Wait() })
 				waitFor(t, "the fakes", 20*time.Second, func() bool { return len(started(dir)) >= 8 })
 				_ = server.Process.Kill()
 				_ = server.Wait()
+				r.Close()
 				assertAllGone(t, dir)
 				assertNoPipe(t, dir)
 				return

@@ -16,6 +16,10 @@ import (
 const parentPoll = 500 * time.Millisecond
 
 func run(gonb string, args []string, guardian bool) int {
+	// A write to a closed stderr (the reader of the server's output died with it) must fail,
+	// not kill: Go kills a program on EPIPE on fd 1 or 2 unless SIGPIPE is caught. (Caught,
+	// not ignored: an ignored signal would stay ignored in gonb and the cell's programs.)
+	signal.Notify(make(chan os.Signal, 1), syscall.SIGPIPE)
 	if guardian {
 		return guard(gonb, args)
 	}
