@@ -7,7 +7,8 @@
 #   scripts/test.sh browser    [node args]     setup, browser tests (tests/browser; e.g. --test-name-pattern=toast)
 #
 # Notebook-test knobs (environment): SPEEDUP_NOTEBOOKS_DIR, SPEEDUP_OFFLINE=0 (let the kernel
-# download modules; by default it runs with GOPROXY=off), SPEEDUP_NOTEBOOK_MAX_SECONDS, SPEEDUP_CELL_TIMEOUT — see tests/notebooks/nbrun.py.
+# download modules; by default it runs with GOPROXY=off), SPEEDUP_NOTEBOOK_MAX_SECONDS, SPEEDUP_CELL_TIMEOUT — see tests/notebooks/nbrun.py;
+# SPEEDUP_INTERRUPT_TRIALS, SPEEDUP_LIFECYCLE_KERNEL — see tests/notebooks/test_kernel_lifecycle.py.
 # Browser-test knobs: SPEEDUP_BROWSER=skip (skip that step, loudly), SPEEDUP_CHROMIUM (default
 # /usr/bin/chromium), SPEEDUP_BROWSER_NOTEBOOK_TIMEOUT — see tests/browser/lib/config.js.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -133,7 +134,7 @@ run_step() {
       banner "go test -count=1 ./..."
       go test -count=1 ./... || rc=$? ;;
     notebooks)
-      banner "notebook tests (pytest tests/notebooks: every notebooks/*.ipynb through the GoNB kernel)"
+      banner "notebook tests (pytest tests/notebooks: every notebooks/*.ipynb through the GoNB kernel; kernels killed and interrupted)"
       jupyter_env
       [ -x "$VENV/bin/python" ] || die ".venv is missing: run make setup"
       setup_modcache || rc=$?
