@@ -29,9 +29,13 @@ const (
 	stopGrace = 2 * time.Second
 	// batchWork is how much work the automatic batch size aims at per batch.
 	batchWork = 20 * time.Millisecond
-	// inFlight is how many batches each worker holds at once: the next one waits in its
-	// pipe while it runs the current one, so no round trip is spent idle.
-	inFlight = 2
+	// inFlight is how many batches each worker holds at once: the next ones wait in its
+	// pipe while it runs the current one, so no round trip is spent idle. Short tasks get a
+	// deeper queue (the round trip is then longer than a task); long ones a shallow one, so
+	// that the last tasks of a run are not stuck behind a busy worker while another idles.
+	inFlight      = 2
+	inFlightShort = 4
+	shortTask     = time.Millisecond
 )
 
 // runProcesses runs the tasks on the strategy's worker processes, and returns how many
@@ -123,7 +127,7 @@ func (p *pool[In, Out]) serve(ctx context.Context, w *proc[Out]) (crashed bool) 
 		held = append(held, sent{lo, lo, hi})
 		return true
 	}
-	for len(held) < inFlight && send() {
+	for len(held) < p.depth() && send() {
 	}
 	for len(held) > 0 {
 		select {
@@ -134,10 +138,10 @@ func (p *pool[In, Out]) serve(ctx context.Context, w *proc[Out]) (crashed bool) 
 			}
 			p.record(r, w.worker, nil)
 			b := &held[0]
-			b.next = r.Lo + len(r.Outcomes)
+			b.next = r.Lo + r.len()
 			if r.Done {
 				held = held[1:]
-				for len(held) < inFlight && send() {
+				for len(held) < p.depth() && send() {
 				}
 			}
 		case <-ctx.Done():
@@ -177,29 +181,27 @@ func (p *pool[In, Out]) goodbye(w *proc[Out]) {
 // record stores the outcomes of one reply. A task the worker cancelled because the run
 // was stopped says why it was stopped: cause.
 func (p *pool[In, Out]) record(r reply[Out], w Worker, cause error) {
-	failed := 0
-	var ns int64
-	for k, o := range r.Outcomes {
-		i := r.Lo + k
-		res := &p.run.Results[i]
-		res.ran = true
-		res.Value = o.Value
-		res.Worker, res.Start, res.End = w, time.Unix(0, o.Start).Sub(p.start), time.Unix(0, o.End).Sub(p.start)
-		err := decodeErr(o.Kind, o.Err, o.Stack)
-		if cause != nil && o.Kind == errCanceled {
-			err = &remoteError{fmt.Sprintf("%s (%v)", o.Err, cause), cause}
-		}
-		if err != nil {
-			res.Err = &TaskError{Task: p.task.name, Index: i, Worker: w, Err: err}
-			failed++
-		}
-		ns += o.End - o.Start
+	n := r.len()
+	if n == 0 {
+		return
 	}
-	if n := len(r.Outcomes); n > 0 {
-		p.prog.done(n, failed)
-		p.taskSeen.Add(int64(n))
-		p.taskNs.Add(ns)
+	base := time.Unix(0, r.Base).Sub(p.start)
+	for k := range n {
+		res := &p.run.Results[r.Lo+k]
+		res.ran, res.Value, res.Worker = true, r.Values[k], w
+		res.Start, res.End = base+time.Duration(r.Starts[k]), base+time.Duration(r.Ends[k])
 	}
+	for _, f := range r.Failures {
+		i := r.Lo + f.Task
+		err := decodeErr(f.Kind, f.Err, f.Stack)
+		if cause != nil && f.Kind == errCanceled {
+			err = &remoteError{fmt.Sprintf("%s (%v)", f.Err, cause), cause}
+		}
+		p.run.Results[i].Err = &TaskError{Task: p.task.name, Index: i, Worker: w, Err: err}
+	}
+	p.prog.done(n, len(r.Failures))
+	p.taskSeen.Add(int64(n))
+	p.taskNs.Add(r.Ends[n-1] - r.Starts[0])
 }
 
 // lost handles a worker that died holding batches: if the first unfinished task is the
@@ -236,6 +238,15 @@ func (p *pool[In, Out]) unsendable(lo, hi int, err error, w Worker) {
 	res.Worker, res.Start, res.End = w, time.Since(p.start), time.Since(p.start)
 	res.Err = &TaskError{Task: p.task.name, Index: lo, Worker: w, Err: fmt.Errorf("sending the input to the worker: %w", err)}
 	p.prog.done(1, 1)
+}
+
+// depth is how many batches a worker holds at once: inFlightShort once tasks are known to
+// be short, inFlight otherwise.
+func (p *pool[In, Out]) depth() int {
+	if seen := p.taskSeen.Load(); seen > 0 && time.Duration(p.taskNs.Load()/seen) < shortTask {
+		return inFlightShort
+	}
+	return inFlight
 }
 
 // batchSize is how many tasks the next batch holds: the strategy's batch if set, else one
@@ -315,7 +326,7 @@ func startWorker[Out any](ctx context.Context, key string, id int, s Strategy) (
 	}
 	files = []*os.File{batchR, replyW, os.Stdout, errW}
 	tail := &tailBuffer{max: 4096}
-	p := &proc[Out]{batches: batchW, replies: make(chan reply[Out], inFlight), exited: make(chan struct{}), stderr: make(chan struct{}), tail: tail}
+	p := &proc[Out]{batches: batchW, replies: make(chan reply[Out], inFlightShort), exited: make(chan struct{}), stderr: make(chan struct{}), tail: tail}
 	p.out = bufio.NewWriterSize(batchW, 64<<10)
 	p.enc = gob.NewEncoder(p.out)
 	cmd := exec.Command(exe)

@@ -3,6 +3,7 @@ package kernelext
 import (
 	"context"
 	"errors"
+	"time"
 )
 
 // The worker protocol. The parent starts os.Executable() with envWorker naming the task to
@@ -33,13 +34,20 @@ type batch[In any] struct {
 	Inputs []In
 }
 
-// reply carries the outcomes of consecutive tasks of a batch, Lo being the index of
-// Outcomes[0]; Done marks the batch's last reply. A worker says goodbye with a last reply.
+// reply carries the outcomes of consecutive tasks of a batch, the first being task Lo:
+// their values, when each started and ended (nanoseconds after Base, a Unix time in
+// nanoseconds), and the errors of those that failed. Columns rather than a struct per task,
+// so that gob encodes a reply of many tasks in a few runs over plain slices. Done marks the
+// batch's last reply. A worker says goodbye with a last reply.
 type reply[Out any] struct {
 	Hello    bool // the first reply, once the worker is ready
 	PID      int
 	Lo       int
-	Outcomes []outcome[Out]
+	Values   []Out
+	Base     int64
+	Starts   []int64
+	Ends     []int64
+	Failures []failure // in task order
 	Done     bool
 	// Bye is the last reply, once the batch pipe is closed: Allocated is how many bytes
 	// the worker allocated while it served.
@@ -47,13 +55,36 @@ type reply[Out any] struct {
 	Allocated uint64
 }
 
-// outcome is one task's result as it crosses the pipe.
-type outcome[Out any] struct {
-	Value      Out
-	Kind       errKind
-	Err        string
-	Stack      string
-	Start, End int64 // Unix nanoseconds
+// failure is a task's error as it crosses the pipe; Task counts from the reply's first.
+type failure struct {
+	Task  int
+	Kind  errKind
+	Err   string
+	Stack string
+}
+
+// len is the number of tasks the reply reports.
+func (r *reply[Out]) len() int { return len(r.Values) }
+
+// add appends a task's outcome to the reply.
+func (r *reply[Out]) add(v Out, start, end time.Time, err error) {
+	if len(r.Values) == 0 {
+		r.Base = start.UnixNano()
+	}
+	if err != nil {
+		f := failure{Task: len(r.Values)}
+		f.Kind, f.Err, f.Stack = encodeErr(err)
+		r.Failures = append(r.Failures, f)
+	}
+	r.Values = append(r.Values, v)
+	r.Starts = append(r.Starts, start.UnixNano()-r.Base)
+	r.Ends = append(r.Ends, end.UnixNano()-r.Base)
+}
+
+// next empties the reply for the next tasks of its batch.
+func (r *reply[Out]) next() {
+	r.Lo += len(r.Values)
+	r.Values, r.Starts, r.Ends, r.Failures = r.Values[:0], r.Starts[:0], r.Ends[:0], r.Failures[:0]
 }
 
 // errKind keeps the errors that callers test with errors.Is or errors.As across the

@@ -2,12 +2,14 @@ package kernelext
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"encoding/gob"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strconv"
 	"syscall"
 	"time"
@@ -86,18 +88,17 @@ func serveWorker[In, Out any](t *Task[In, Out]) int {
 
 	wctx := withWorker(ctx, w)
 	for b := range queue {
-		r := reply[Out]{PID: w.PID, Lo: b.Lo, Outcomes: make([]outcome[Out], 0, len(b.Inputs))}
+		n := len(b.Inputs)
+		r := reply[Out]{PID: w.PID, Lo: b.Lo, Values: make([]Out, 0, n), Starts: make([]int64, 0, n), Ends: make([]int64, 0, n)}
 		last := time.Now()
 		for i, in := range b.Inputs {
 			if ctx.Err() != nil {
 				break
 			}
-			o := outcome[Out]{Start: time.Now().UnixNano()}
+			start := time.Now()
 			v, err := call(wctx, t.fn, in)
 			end := time.Now()
-			o.End, o.Value = end.UnixNano(), v
-			o.Kind, o.Err, o.Stack = encodeErr(err)
-			r.Outcomes = append(r.Outcomes, o)
+			r.add(v, start, end, err)
 			if i < len(b.Inputs)-1 && end.Sub(last) >= replyEvery {
 				if err := sendOutcomes(send, &r); err != nil {
 					return 3
@@ -114,27 +115,31 @@ func serveWorker[In, Out any](t *Task[In, Out]) int {
 	return 0
 }
 
-// sendOutcomes sends r and starts the next reply of its batch after it. An outcome whose
-// value cannot be encoded is sent again without it, failing only its task.
+// sendOutcomes sends r and starts the next reply of its batch after it. When the values
+// cannot be encoded, the reply is sent again without them, each of its tasks failing with
+// the reason (those that had failed already keep their own error).
 func sendOutcomes[Out any](send func(reply[Out]) error, r *reply[Out]) error {
 	err := send(*r)
 	if err != nil && !isPipeError(err) {
-		var zero Out
-		for i := range r.Outcomes {
-			r.Outcomes[i].Value = zero
-			if r.Outcomes[i].Kind == errNone {
-				r.Outcomes[i].Kind = errPlain
-				r.Outcomes[i].Err = fmt.Sprintf("the result cannot be sent back to the parent process: %v", err)
+		failed := map[int]bool{}
+		for _, f := range r.Failures {
+			failed[f.Task] = true
+		}
+		var failures []failure
+		for k := range r.Values {
+			if !failed[k] {
+				failures = append(failures, failure{Task: k, Kind: errPlain, Err: fmt.Sprintf("the result cannot be sent back to the parent process: %v", err)})
 			}
 		}
+		r.Failures = slices.SortedFunc(slices.Values(append(r.Failures, failures...)), func(a, b failure) int { return cmp.Compare(a.Task, b.Task) })
+		clear(r.Values)
 		err = send(*r)
 	}
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "kernelext worker: cannot talk to the parent: %v\n", err)
 		return err
 	}
-	r.Lo += len(r.Outcomes)
-	r.Outcomes = r.Outcomes[:0]
+	r.next()
 	return nil
 }
 
