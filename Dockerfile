@@ -11,7 +11,8 @@
 #   $HOME (/home/jovyan)   this repository; JupyterLab opens here, notebooks in notebooks/
 #   /opt/venv              Python venv: requirements.txt (JupyterLab, nbclient, pytest, ...) + notebook
 #   /opt/venv/share/jupyter/kernels/gonb   the "Go (gonb)" kernelspec (what scripts/setup.sh writes)
-#   /opt/gopath/bin        gonb and goimports (go.mod `tool` lines), gopls (completion)
+#   /opt/gopath/bin        gonb and goimports (go.mod `tool` lines), gopls (completion), and
+#                          speedup-kernel (cmd/speedup-kernel), which the kernelspec runs gonb under
 #   /opt/gopath/pkg/mod    every Go module the notebooks need (and the checksum database's answers
 #                          about them): the notebooks run with no network
 #   /opt/gocache           Go build cache, warmed with the repository's packages
@@ -70,7 +71,8 @@ WORKDIR ${HOME}
 # they do not change): the venv, the GoNB kernel + goimports (go.mod `tool` directives, the same
 # `go install tool` as scripts/setup.sh), gopls (its sources, ~150 MB, in a throw-away module
 # cache: only the binary is needed), every module go.mod needs, the kernelspec (what
-# scripts/setup.sh writes) and a Jupyter server setting that makes new notebooks use Go.
+# scripts/setup.sh writes: gonb run by speedup-kernel, which the next layers build from the
+# repository, interrupts as SIGINT) and a Jupyter server setting that makes new notebooks use Go.
 # The build cache of these installs is dropped; the last step warms it with what notebooks use.
 COPY --chown=${NB_UID}:${NB_UID} requirements.txt go.mod go.sum ${HOME}/
 RUN set -eux; \
@@ -85,8 +87,9 @@ RUN set -eux; \
     kernel_dir=/opt/venv/share/jupyter/kernels/gonb; \
     mkdir -p "$kernel_dir"; \
     python3 -c 'import json, sys; print(json.dumps({ \
-        "argv": ["/opt/gopath/bin/gonb", "--kernel", "{connection_file}", "--logtostderr"], \
-        "display_name": "Go (gonb)", "language": "go", "interrupt_mode": "message", \
+        "argv": ["/opt/gopath/bin/speedup-kernel", "--gonb", "/opt/gopath/bin/gonb", "--", \
+                 "--kernel", "{connection_file}", "--logtostderr"], \
+        "display_name": "Go (gonb)", "language": "go", "interrupt_mode": "signal", \
         "env": {"PATH": "/opt/gopath/bin:/usr/local/go/bin:${PATH}"}}, indent=2))' \
         > "$kernel_dir/kernel.json"; \
     install -m 644 "$(go list -m -f '{{.Dir}}' github.com/janpfeifer/gonb)/internal/kernel/Go_gopher_favicon.svg" \
@@ -99,31 +102,22 @@ RUN set -eux; \
 # The repository, in the user's home (mybinder.org's rule: the repo in $HOME, owned by the user).
 COPY --chown=${NB_UID}:${NB_UID} . ${HOME}/
 
-# Do once what a notebook's first cells make GoNB do, so that a notebook needs no network and
-# its first cell compiles in seconds: GoNB builds each cell in a temporary module that requires
-# this repository (the notebooks' `!*go mod edit -require=... -replace=...=$GONB_DIR/..`) and
-# runs `go get` there. That `go get` asks the checksum database (sum.golang.org) about every
-# module it adds to the temporary go.sum -- GOPROXY=off does not stop that -- so its answers must
-# be in the module cache (cache/download/sumdb) beforehand. The build cache gets every package of
-# the repository and its dependencies (GoNB's gonbui included).
+# Do once what a notebook's first cells make GoNB do (scripts/modules.sh, as `make setup` does),
+# so that a notebook needs no network and its first cell compiles in seconds: GoNB builds each
+# cell in a temporary module that requires this repository and runs `go get` there, which needs
+# every module and checksum in the module cache; the build cache gets every package compiled.
+# speedup-kernel, which the kernelspec names, is built here from the repository.
 RUN set -eux; \
-    go build ./...; \
-    w="$(mktemp -d)"; cd "$w"; \
-    go mod init gonb_warmup; \
-    go mod edit -require=github.com/speedup-go/speedup@v0.0.0-00010101000000-000000000000 \
-        -replace="github.com/speedup-go/speedup=$HOME"; \
-    { echo 'package main'; echo 'import ('; \
-      go -C "$HOME" list -f '{{if ne .Name "main"}}_ "{{.ImportPath}}"{{end}}' ./... | grep .; \
-      echo ')'; echo 'func main() {}'; } > main.go; \
-    go get; \
-    go build -o warmup .; \
-    cd "$HOME"; rm -rf "$w"; \
+    bash scripts/modules.sh; \
+    go install ./cmd/speedup-kernel; \
+    test -x /opt/gopath/bin/speedup-kernel; \
     du -sh /opt/gopath/pkg/mod /opt/gocache
 
 EXPOSE 8888
-# tini reaps the processes that kernels and their cells leave behind and passes signals on
-# (-g: to the whole process group), so `docker stop` and Ctrl-C end JupyterLab and its kernels
-# cleanly; -s: it also reaps when it is not PID 1 (docker run --init, buildah run).
+# tini passes signals on (-g: to the whole process group), so `docker stop` and Ctrl-C end
+# JupyterLab and its kernels cleanly, and reaps orphans (speedup-kernel's guardian, should
+# JupyterLab be killed: it then ends its kernel and everything below it before exiting);
+# -s: it also reaps when it is not PID 1 (docker run --init, buildah run).
 ENTRYPOINT ["tini", "-s", "-g", "--"]
 # Token authentication stays on: open the URL with ?token=... that JupyterLab prints.
 CMD ["jupyter", "lab", "--ip=0.0.0.0", "--port=8888", "--no-browser"]

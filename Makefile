@@ -13,7 +13,7 @@ SHELL := /bin/bash
 ARGS ?=
 export PYTHON ?= python3
 
-.PHONY: help setup lab test test-go test-notebooks test-browser image-test clean
+.PHONY: help setup lab test test-go test-notebooks test-browser image-test bench clean
 
 help:
 	@echo "make lab             set up (if needed) and open JupyterLab on notebooks/ (ARGS=... for jupyter lab)"
@@ -22,6 +22,7 @@ help:
 	@echo "make test-notebooks  only the headless notebook tests (ARGS=... for pytest)"
 	@echo "make test-browser    only the browser tests: notebooks in JupyterLab in Chromium, HTML exports (ARGS=... for node --test)"
 	@echo "make image-test      build the Dockerfile with buildah and run every notebook inside the image (root, buildah)"
+	@echo "make bench           the benchmarks, side by side with the talk's Python: one table of Go ÷ Python (a few minutes)"
 	@echo "make setup           install the kernel, tools and Python venv into .tools/ and .venv/"
 	@echo "make clean           remove .venv/, .tools/ and build/"
 
@@ -45,6 +46,9 @@ test-browser:
 
 image-test:
 	@bash scripts/image-test.sh $(ARGS)
+
+bench:
+	@bash scripts/bench.sh $(ARGS)
 
 clean:
 	rm -rf .venv .tools build

@@ -1,10 +1,8 @@
 package charts
 
 import (
+	"bytes"
 	"encoding/json"
-	"html/template"
-	"math"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -15,105 +13,118 @@ import (
 // echartsChart is what the go-echarts chart types have in common here.
 type echartsChart interface {
 	Validate()
-	JSONNotEscaped() template.HTML
-	Accept(ec.ConfigurationVisitor)
+	JSON() map[string]any
 }
 
-// tweaks is a go-echarts configuration visitor that sets the few top-level
-// option keys go-echarts has no field for, and drops the empty toolbox.
-type tweaks map[string]any
-
-func (t tweaks) visitor() ec.ConfigurationVisitor { return tweakVisitor{t: t} }
-
-type tweakVisitor struct {
-	ec.BaseConfigurationVisitor
-	t tweaks
-}
-
-func (v tweakVisitor) Visit(m map[string]any) {
-	delete(m, "toolbox")
-	for k, x := range v.t {
-		m[k] = x
-	}
-}
-
-// funcMarkers are the quotes go-echarts puts around opts.FuncOpts code; its
-// renderer strips them the same way.
-var funcMarkers = regexp.MustCompile(`(__f__")|("__f__)|(__f__)`)
-
-// option is a chart's ECharts option, rendered by go-echarts.
-type option struct {
-	js   string // JavaScript object literal, safe inside an inline <script>
-	json string // the same as JSON, functions as "__f__...__f__" strings (for tests)
-}
-
-// optionOf renders the go-echarts chart's option.
-func optionOf(c echartsChart, t tweaks) option {
-	c.Accept(t.visitor())
+// optionOf returns the go-echarts chart's ECharts option as a tree of maps, slices, strings,
+// json.Numbers and bools, for the constructors to add what go-echarts has no field for (with
+// set) before it is encoded as JSON. What go-echarts always writes and ECharts has as its
+// defaults is dropped: the empty toolbox, the default palette, null fields.
+func optionOf(c echartsChart) map[string]any {
 	c.Validate()
-	raw := strings.TrimSpace(string(c.JSONNotEscaped()))
-	s := funcMarkers.ReplaceAllString(raw, "")
-	// "</script" or "<!--" in a title must not end or confuse the script
-	// element; "<\/" is the same string in JavaScript.
-	s = strings.ReplaceAll(s, "</", `<\/`)
-	s = strings.ReplaceAll(s, "<!--", `<\!--`)
-	return option{js: s, json: raw}
+	raw, err := json.Marshal(c.JSON())
+	if err != nil {
+		panic("charts: go-echarts option: " + err.Error()) // only finite numbers are ever given
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var tree map[string]any
+	if err := dec.Decode(&tree); err != nil {
+		panic("charts: go-echarts option: " + err.Error())
+	}
+	delete(tree, "toolbox")
+	delete(tree, "color")
+	dropNulls(tree)
+	return tree
 }
 
-// fn embeds JavaScript code in an option. The code must not contain double
-// quotes, backslashes or // comments (go-echarts JSON-encodes it, then strips
-// the quotes). It may use echarts (the library) and opt (the whole option).
-func fn(code string) string { return string(opts.FuncOpts(code)) }
-
-// num is a number in an option: six significant digits, null if not finite.
-func num(x float64) any {
-	if math.IsNaN(x) || math.IsInf(x, 0) {
-		return nil
+// dropNulls deletes the null fields of the objects in v (not the nulls of arrays: a
+// missing number in a data item).
+func dropNulls(v any) {
+	switch v := v.(type) {
+	case map[string]any:
+		for k, x := range v {
+			if x == nil {
+				delete(v, k)
+			} else {
+				dropNulls(x)
+			}
+		}
+	case []any:
+		for _, x := range v {
+			dropNulls(x)
+		}
 	}
-	return json.Number(strconv.FormatFloat(x, 'g', 6, 64))
 }
 
-// sec is a time in seconds in an option: rounded to 0.1 ms.
-func sec(x float64) any {
-	if math.IsNaN(x) || math.IsInf(x, 0) {
-		return nil
+// set puts v at path in an option tree: keys separated by dots, numbers indexing arrays
+// ("series.1.renderItem"). Missing objects on the way are made; a path through something
+// else (a missing array element, a string) is a mistake of this package, and panics.
+func set(tree map[string]any, path string, v any) {
+	keys := strings.Split(path, ".")
+	var node any = tree
+	for i, k := range keys {
+		last := i == len(keys)-1
+		switch n := node.(type) {
+		case map[string]any:
+			if last {
+				n[k] = v
+				return
+			}
+			if n[k] == nil {
+				n[k] = map[string]any{}
+			}
+			node = n[k]
+		case []any:
+			j, err := strconv.Atoi(k)
+			if err != nil || j < 0 || j >= len(n) {
+				panic("charts: no " + path + " in the option")
+			}
+			if last {
+				n[j] = v
+				return
+			}
+			node = n[j]
+		default:
+			panic("charts: no " + path + " in the option")
+		}
 	}
-	r := math.Round(x*1e4) / 1e4
-	if r == 0 {
-		r = 0 // no -0
-	}
-	return json.Number(strconv.FormatFloat(r, 'f', -1, 64))
 }
 
-// barValue is a bar's value: "-" (no bar) if not finite.
-func barValue(x float64) any {
-	if v := num(x); v != nil {
-		return v
+// get returns what is at path in an option tree (as for set), nil if nothing is.
+func get(tree map[string]any, path string) any {
+	var node any = tree
+	for _, k := range strings.Split(path, ".") {
+		switch n := node.(type) {
+		case map[string]any:
+			node = n[k]
+		case []any:
+			j, err := strconv.Atoi(k)
+			if err != nil || j < 0 || j >= len(n) {
+				return nil
+			}
+			node = n[j]
+		default:
+			return nil
+		}
 	}
-	return "-"
+	return node
 }
 
-// fmtNum formats a number for a fallback table: four significant digits,
-// no exponent below 10,000, "–" if not finite.
-func fmtNum(x float64) string {
-	switch {
-	case math.IsNaN(x) || math.IsInf(x, 0):
-		return "–"
-	case math.Abs(x) >= 1e4:
-		return strconv.FormatFloat(x, 'f', 0, 64)
+// fnRef stands, in an option, for the function named name of the chart's kind (its entry
+// in js/<kind>.js), made with args; the drawing runtime replaces it by that function.
+func fnRef(name string, args ...any) map[string]any {
+	if len(args) == 0 {
+		return map[string]any{"$fn": name}
 	}
-	return strconv.FormatFloat(x, 'g', 4, 64)
+	return map[string]any{"$fn": name, "args": args}
 }
 
-// jsNum is the JavaScript counterpart of fmtNum for tooltips.
-const jsNum = `function F(v){return v==null||v==='-'||isNaN(v)?'–':String(+(+v).toPrecision(4));}`
-
-// at returns xs[i], or NaN past its end.
-func at(xs []float64, i int) float64 {
-	if i < len(xs) {
-		return xs[i]
-	}
-	return math.NaN()
+// withTooltip makes the kind's "tooltip" function format the chart's tooltips, in an
+// element of class speedup-tooltip.
+func withTooltip(o map[string]any) {
+	set(o, "tooltip.formatter", fnRef("tooltip"))
+	set(o, "tooltip.className", "speedup-tooltip")
 }
 
 // common options of every chart.
@@ -122,11 +133,11 @@ func titleOpts(title string) ec.GlobalOpts {
 }
 
 func legendOpts() ec.GlobalOpts {
-	return ec.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Top: "30"})
+	return ec.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Top: "30", Type: "scroll"})
 }
 
-// gridOpts leaves top pixels for the title and legend, bottom pixels for an
-// x axis name (labels are contained in the grid).
+// gridOpts leaves top pixels for the title and legend, bottom pixels for an x axis name
+// (labels are contained in the grid).
 func gridOpts(top, bottom string) ec.GlobalOpts {
 	return ec.WithGridOpts(opts.Grid{Left: "40", Right: "40", Top: top, Bottom: bottom, ContainLabel: opts.Bool(true)})
 }

@@ -2,7 +2,6 @@ package kernelext
 
 import (
 	"fmt"
-	"io"
 	"runtime"
 	"runtime/debug"
 	"strings"
@@ -11,59 +10,14 @@ import (
 	"github.com/speedup-go/speedup/charts"
 )
 
-// About describes where the notebook runs: Go, the machine's cores, the kernel and the
-// libraries this program was built with.
-type About struct {
-	Go          string
-	Platform    string
-	CPUs        int
-	GOMAXPROCS  int
-	Notebook    bool              // running inside a GoNB kernel
-	Module      string            // this module's path and version (local: "(devel)")
-	Modules     map[string]string // dependency path → version, as built
-	ChartsAsset string            // the embedded ECharts build
-}
-
-// Describe reads the program's build information.
-func Describe() About {
-	a := About{
-		Go:          runtime.Version(),
-		Platform:    runtime.GOOS + "/" + runtime.GOARCH,
-		CPUs:        runtime.NumCPU(),
-		GOMAXPROCS:  runtime.GOMAXPROCS(0),
-		Notebook:    gonbui.IsNotebook,
-		Modules:     map[string]string{},
-		ChartsAsset: charts.BundleVersion,
-	}
-	info, ok := debug.ReadBuildInfo()
-	if !ok {
-		return a
-	}
-	for _, m := range info.Deps {
-		v := m.Version
-		if m.Replace != nil {
-			v += " => " + m.Replace.Path
-			if m.Replace.Version != "" {
-				v += " " + m.Replace.Version
-			}
-		}
-		if m.Path == "github.com/speedup-go/speedup" {
-			a.Module = m.Path + " " + v
-			continue
-		}
-		a.Modules[m.Path] = v
-	}
-	if a.Module == "" && strings.HasPrefix(info.Main.Path, "github.com/speedup-go/speedup") {
-		a.Module = info.Main.Path + " " + info.Main.Version
-	}
-	return a
-}
-
-// Write prints the description, the libraries of the talk's story first.
-func (a About) Write(w io.Writer) {
-	fmt.Fprintf(w, "Go:          %s on %s, %d CPUs, GOMAXPROCS=%d\n", a.Go, a.Platform, a.CPUs, a.GOMAXPROCS)
-	fmt.Fprintf(w, "notebook:    %v (GoNB kernel)\n", a.Notebook)
-	fmt.Fprintf(w, "speedup:     %s\n", a.Module)
+// About describes where the notebook runs, one line each: Go, the machine's cores, the
+// kernel, this module and the libraries of the talk's story as this program was built.
+func About() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Go:          %s on %s/%s, %d CPUs, GOMAXPROCS=%d\n", runtime.Version(), runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.GOMAXPROCS(0))
+	fmt.Fprintf(&b, "notebook:    %v (GoNB kernel)\n", gonbui.IsNotebook)
+	module, deps := buildInfo()
+	fmt.Fprintf(&b, "speedup:     %s\n", module)
 	for _, lib := range []struct{ name, path string }{
 		{"gonb", "github.com/janpfeifer/gonb"},
 		{"go-echarts", "github.com/go-echarts/go-echarts/v2"},
@@ -71,9 +25,36 @@ func (a About) Write(w io.Writer) {
 		{"backoff", "github.com/cenkalti/backoff/v5"},
 		{"imaging", "github.com/disintegration/imaging"},
 	} {
-		if v, ok := a.Modules[lib.path]; ok {
-			fmt.Fprintf(w, "%-12s %s %s\n", lib.name+":", lib.path, v)
+		if v, ok := deps[lib.path]; ok {
+			fmt.Fprintf(&b, "%-12s %s %s\n", lib.name+":", lib.path, v)
 		}
 	}
-	fmt.Fprintf(w, "charts:      %s, embedded (no CDN)\n", a.ChartsAsset)
+	fmt.Fprintf(&b, "charts:      %s, embedded (no CDN)\n", charts.BundleVersion)
+	return b.String()
+}
+
+// buildInfo returns this module's path and version and its dependencies' versions, as
+// built (replacements shown as "v => path").
+func buildInfo() (module string, deps map[string]string) {
+	const self = "github.com/speedup-go/speedup"
+	deps = map[string]string{}
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "(no build information)", deps
+	}
+	for _, m := range info.Deps {
+		v := m.Version
+		if m.Replace != nil {
+			v += " => " + strings.TrimSpace(m.Replace.Path+" "+m.Replace.Version)
+		}
+		if m.Path == self {
+			module = m.Path + " " + v
+			continue
+		}
+		deps[m.Path] = v
+	}
+	if module == "" && strings.HasPrefix(info.Main.Path, self) {
+		module = info.Main.Path + " " + info.Main.Version
+	}
+	return module, deps
 }

@@ -95,8 +95,8 @@ func TestMapKeepsInputOrder(t *testing.T) {
 					t.Fatalf("result %d = %d, want %d", i, v, want)
 				}
 			}
-			if run.Failed() != 0 || run.Err() != nil {
-				t.Fatalf("failed = %d, err = %v", run.Failed(), run.Err())
+			if run.Failed() != 0 || run.Errors() != nil {
+				t.Fatalf("failed = %d, err = %v", run.Failed(), run.Errors())
 			}
 			if run.Wall <= 0 {
 				t.Errorf("wall time %v", run.Wall)
@@ -105,7 +105,7 @@ func TestMapKeepsInputOrder(t *testing.T) {
 	}
 }
 
-func TestMapSpansShowWhereTasksRan(t *testing.T) {
+func TestMapResultsShowWhereTasksRan(t *testing.T) {
 	for _, s := range strategies {
 		t.Run(s.String(), func(t *testing.T) {
 			run, err := kernelext.Map(context.Background(), s, sleepy, []int{5, 5, 5, 5, 5, 5})
@@ -114,20 +114,19 @@ func TestMapSpansShowWhereTasksRan(t *testing.T) {
 			}
 			pids := map[int]bool{}
 			for i, r := range run.Results {
-				sp := r.Span
-				if sp.Index != i || sp.End < sp.Start || sp.Duration() < 4*time.Millisecond || sp.End > run.Wall {
-					t.Errorf("span %d = %+v (run took %v)", i, sp, run.Wall)
+				if r.End < r.Start || r.End-r.Start < 4*time.Millisecond || r.End > run.Wall {
+					t.Errorf("task %d ran from %v to %v (run took %v)", i, r.Start, r.End, run.Wall)
 				}
-				if r.Value != sp.Worker {
-					t.Errorf("task %d says it ran on %v, its span says %v", i, r.Value, sp.Worker)
+				if r.Value != r.Worker {
+					t.Errorf("task %d says it ran on %v, its result says %v", i, r.Value, r.Worker)
 				}
-				if sp.Worker.ID < 0 || sp.Worker.ID > s.Size() || (s.Kind == kernelext.KindSequential) != (sp.Worker.ID == 0) {
-					t.Errorf("task %d ran on worker %d of %v", i, sp.Worker.ID, s)
+				if r.Worker.ID < 0 || r.Worker.ID > s.Workers() || (s.String() == "sequential") != (r.Worker.ID == 0) {
+					t.Errorf("task %d ran on worker %d of %v", i, r.Worker.ID, s)
 				}
-				pids[sp.Worker.PID] = true
+				pids[r.Worker.PID] = true
 			}
 			inProcess := pids[os.Getpid()] && len(pids) == 1
-			if inProcess == (s.Kind == kernelext.KindProcesses) {
+			if inProcess == strings.HasPrefix(s.String(), "processes") {
 				t.Errorf("%v ran in pids %v (test pid %d)", s, pids, os.Getpid())
 			}
 		})
@@ -163,7 +162,7 @@ func TestMapFailedTasksDoNotLoseTheOthers(t *testing.T) {
 			if run.Failed() != 3 {
 				t.Errorf("failed = %d, want 3", run.Failed())
 			}
-			if msg := run.Err().Error(); !strings.Contains(msg, "picky: task 4") || !strings.Contains(msg, "panic: seven") {
+			if msg := run.Errors().Error(); !strings.Contains(msg, "picky: task 4") || !strings.Contains(msg, "panic: seven") {
 				t.Errorf("run error %q does not say which tasks failed", msg)
 			}
 		})
@@ -203,7 +202,7 @@ func TestCrashedWorkerFailsOnlyItsTask(t *testing.T) {
 	pids := map[int]bool{}
 	for i, r := range run.Results {
 		x := i + 1
-		pids[r.Span.Worker.PID] = true
+		pids[r.Worker.PID] = true
 		if x == 3 || x == 8 {
 			var ce *kernelext.CrashError
 			if !errors.As(r.Err, &ce) || ce.Status != "exit status 3" || !strings.Contains(ce.Stderr, "giving up on") {
@@ -267,7 +266,7 @@ func TestCPUTimeCountsWorkerProcesses(t *testing.T) {
 }
 
 func TestTaskNotInWorkerIsAClearError(t *testing.T) {
-	late := kernelext.NewTask("late", kernelext.Func(func(x int) int { return x }))
+	late := kernelext.NewTask("late", func(_ context.Context, x int) (int, error) { return x, nil })
 	run, err := kernelext.Map(context.Background(), kernelext.Processes(2), late, ints(4))
 	if err == nil || !strings.Contains(err.Error(), "package level") {
 		t.Fatalf("err = %v, want advice to create the task at package level", err)
@@ -277,13 +276,19 @@ func TestTaskNotInWorkerIsAClearError(t *testing.T) {
 	}
 }
 
-func TestDuplicateTaskNamePanics(t *testing.T) {
-	defer func() {
-		if p := recover(); p == nil || !strings.Contains(fmt.Sprint(p), `"square" already exists`) {
-			t.Errorf("recover() = %v", p)
-		}
-	}()
-	kernelext.NewTask("square", kernelext.Func(func(x int) int { return x }))
+// A task created again under the same name (a test run twice, a function that makes its
+// task each time it is called) works, and a worker serves the one it was started for.
+func TestTasksMayShareAName(t *testing.T) {
+	again := kernelext.NewTask("square", func(_ context.Context, x int) (int, error) { return -x, nil })
+	run, err := kernelext.Map(context.Background(), kernelext.Goroutines(2), again, ints(3))
+	if err != nil || run.Values()[2] != -3 {
+		t.Fatalf("a second task named square: %v, %v", run.Values(), err)
+	}
+	// The package-level square, the first of its name, still serves worker processes.
+	run, err = kernelext.Map(context.Background(), kernelext.Processes(2), square, ints(3))
+	if err != nil || run.Values()[2] != 9 {
+		t.Fatalf("square on processes after a second square: %v, %v", run.Values(), err)
+	}
 }
 
 func TestStrategyNames(t *testing.T) {
@@ -298,12 +303,13 @@ func TestStrategyNames(t *testing.T) {
 		{kernelext.Goroutines(8).OnCores(1), "goroutines×8 on 1 core"},
 		{kernelext.Processes(2).OnCores(2), "processes×2 on 2 cores"},
 		{kernelext.Sequential().OnCores(1), "sequential"},
+		{kernelext.Processes(2).Batch(100), "processes×2, batch 100"},
 	} {
 		if got := tc.s.String(); got != tc.want {
 			t.Errorf("%#v.String() = %q, want %q", tc.s, got, tc.want)
 		}
 	}
-	if kernelext.Goroutines(0).Size() < 1 || kernelext.Processes(-1).Size() < 1 {
+	if kernelext.Goroutines(0).Workers() < 1 || kernelext.Processes(-1).Workers() < 1 {
 		t.Error("default pool sizes must be at least 1")
 	}
 }

@@ -17,7 +17,7 @@ import (
 
 // announce tells the world which process runs it, then sleeps for its input in ms.
 var announce = kernelext.NewTask("announce", func(ctx context.Context, ms int) (int, error) {
-	fmt.Printf("worker-started %d\n", os.Getpid())
+	fmt.Printf("worker-started %d %d\n", os.Getpid(), ms)
 	select {
 	case <-time.After(time.Duration(ms) * time.Millisecond):
 		return ms, nil
@@ -42,7 +42,7 @@ func TestHelperParent(t *testing.T) {
 }
 
 // startParent starts the helper parent and returns it with the pids of its two workers
-// once both run a long task.
+// once both run a long task (which worker gets which task is the pool's business).
 func startParent(t *testing.T) (*exec.Cmd, *bufio.Scanner, []int) {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperParent$", "-test.v")
@@ -57,13 +57,13 @@ func startParent(t *testing.T) (*exec.Cmd, *bufio.Scanner, []int) {
 	}
 	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
 	lines := bufio.NewScanner(out)
-	seen := map[int]int{}
+	long := map[int]bool{}
 	var pids []int
 	for len(pids) < 2 && lines.Scan() {
-		if f := strings.Fields(lines.Text()); len(f) == 2 && f[0] == "worker-started" {
+		if f := strings.Fields(lines.Text()); len(f) == 3 && f[0] == "worker-started" && f[2] == "60000" {
 			pid, _ := strconv.Atoi(f[1])
-			// The first two tasks are short: wait for each worker's second, long one.
-			if seen[pid]++; seen[pid] == 2 {
+			if !long[pid] {
+				long[pid] = true
 				pids = append(pids, pid)
 			}
 		}

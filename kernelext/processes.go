@@ -3,15 +3,17 @@ package kernelext
 import (
 	"bufio"
 	"context"
+	"encoding/gob"
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"os/exec"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -23,109 +25,361 @@ import (
 const (
 	// helloTimeout bounds a worker's start-up: exec, package initialisation, hello.
 	helloTimeout = 60 * time.Second
-	// stopGrace is how long a worker may take to finish after its pipe is closed.
+	// stopGrace is how long a worker may take to finish after its batch pipe is closed.
 	stopGrace = 2 * time.Second
+	// batchWork is how much work the automatic batch size aims at per batch.
+	batchWork = 20 * time.Millisecond
+	// inFlight is how many batches each worker holds at once: the next ones wait in its
+	// pipe while it runs the current one, so no round trip is spent idle. Short tasks get a
+	// deeper queue (the round trip is then longer than a task); long ones a shallow one, so
+	// that the last tasks of a run are not stuck behind a busy worker while another idles.
+	inFlight      = 2
+	inFlightShort = 4
+	shortTask     = time.Millisecond
 )
 
-// CrashError is a worker process that died while running a task: it fails that task only,
-// and the pool starts a new worker for the rest.
-type CrashError struct {
-	Worker Worker
-	Status string // e.g. "exit status 2" or "signal: killed"
-	Stderr string // the last lines the worker wrote to stderr
+// runProcesses runs the tasks on the strategy's worker processes, and returns how many
+// bytes the workers allocated.
+func runProcesses[In, Out any](ctx context.Context, task *Task[In, Out], inputs []In, run *Run[Out], s Strategy, start time.Time, prog *progress) (uint64, error) {
+	if task.atRun {
+		noteTaskInMain(task.name)
+	}
+	ctx, abort := context.WithCancelCause(ctx)
+	defer abort(nil)
+	p := &pool[In, Out]{task: task, inputs: inputs, run: run, s: s, start: start, prog: prog, q: newQueue(len(inputs))}
+	var startErr atomic.Pointer[error]
+	var g errgroup.Group
+	for id := 1; id <= min(s.Workers(), max(len(inputs), 1)); id++ {
+		g.Go(func() error {
+			if err := p.slot(ctx, id); err != nil && ctx.Err() == nil {
+				startErr.CompareAndSwap(nil, &err)
+				abort(err)
+			}
+			return nil
+		})
+	}
+	_ = g.Wait()
+	if e := startErr.Load(); e != nil {
+		return p.allocated.Load(), fmt.Errorf("%s on %d processes: %w", task.name, s.Workers(), *e)
+	}
+	return p.allocated.Load(), nil
 }
 
-func (e *CrashError) Error() string {
-	msg := fmt.Sprintf("%v crashed (%s)", e.Worker, e.Status)
-	if e.Stderr != "" {
-		msg += "; its last output: " + lastLines(e.Stderr, 3)
+// pool is one run on worker processes: a slot per worker, each starting its worker
+// process and replacing it when it crashes.
+type pool[In, Out any] struct {
+	task      *Task[In, Out]
+	inputs    []In
+	run       *Run[Out]
+	s         Strategy
+	start     time.Time
+	prog      *progress
+	q         *queue
+	taskNs    atomic.Int64 // mean task time seen so far, for the batch size
+	taskSeen  atomic.Int64
+	allocated atomic.Uint64 // bytes the workers allocated, as they said when done
+}
+
+// slot keeps one worker busy until the queue is empty, starting it (again) as needed.
+// Its error is a worker that could not start.
+func (p *pool[In, Out]) slot(ctx context.Context, id int) error {
+	for ctx.Err() == nil && p.q.remaining() > 0 {
+		w, err := startWorker[Out](ctx, p.task.workerKey(), id, p.s)
+		if err != nil {
+			return err
+		}
+		crashed := p.serve(ctx, w)
+		if !crashed {
+			w.stop()
+			p.goodbye(w)
+			return nil
+		}
+		w.kill()
+		p.goodbye(w)
 	}
-	return msg
+	return nil
+}
+
+// sent is a batch in a worker's pipe: inputs lo to hi, of which the worker has reported
+// those before next.
+type sent struct{ lo, next, hi int }
+
+// serve hands batches to worker w and records their outcomes until the queue is empty
+// (false) or the worker is gone (true), in which case the unfinished tasks it held are
+// failed or queued again.
+func (p *pool[In, Out]) serve(ctx context.Context, w *proc[Out]) (crashed bool) {
+	var held []sent
+	send := func() bool {
+		lo, hi, ok := p.q.take(p.batchSize())
+		if !ok {
+			return false
+		}
+		if err := w.send(batch[In]{Lo: lo, Inputs: p.inputs[lo:hi]}); err != nil {
+			if !isPipeError(err) {
+				// An input that cannot be encoded: the worker is fine, the task fails (or
+				// the batch is split to find out which one).
+				p.unsendable(lo, hi, err, w.worker)
+				return true
+			}
+			held = append(held, sent{lo, lo, hi})
+			return false
+		}
+		held = append(held, sent{lo, lo, hi})
+		return true
+	}
+	for len(held) < p.depth() && send() {
+	}
+	for len(held) > 0 {
+		select {
+		case r, ok := <-w.replies:
+			if !ok {
+				p.lost(w, held)
+				return true
+			}
+			p.record(r, w.worker, nil)
+			b := &held[0]
+			b.next = r.Lo + r.len()
+			if r.Done {
+				held = held[1:]
+				for len(held) < p.depth() && send() {
+				}
+			}
+		case <-ctx.Done():
+			// Close the pipe: the worker cancels the task in flight and reports what
+			// finished; give it a moment.
+			w.batches.Close()
+			timer := time.NewTimer(stopGrace)
+			defer timer.Stop()
+			for {
+				select {
+				case r, ok := <-w.replies:
+					if !ok {
+						return true
+					}
+					if r.Bye {
+						p.allocated.Add(r.Allocated)
+					}
+					p.record(r, w.worker, context.Cause(ctx))
+				case <-timer.C:
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// goodbye reads what a stopped worker said last: how much it allocated.
+func (p *pool[In, Out]) goodbye(w *proc[Out]) {
+	for r := range w.replies {
+		if r.Bye {
+			p.allocated.Add(r.Allocated)
+		}
+	}
+}
+
+// record stores the outcomes of one reply. A task the worker cancelled because the run
+// was stopped says why it was stopped: cause.
+func (p *pool[In, Out]) record(r reply[Out], w Worker, cause error) {
+	n := r.len()
+	if n == 0 {
+		return
+	}
+	base := time.Unix(0, r.Base).Sub(p.start)
+	for k := range n {
+		res := &p.run.Results[r.Lo+k]
+		res.ran, res.Value, res.Worker = true, r.Values[k], w
+		res.Start, res.End = base+time.Duration(r.Starts[k]), base+time.Duration(r.Ends[k])
+	}
+	for _, f := range r.Failures {
+		i := r.Lo + f.Task
+		err := decodeErr(f.Kind, f.Err, f.Stack)
+		if cause != nil && f.Kind == errCanceled {
+			err = &remoteError{fmt.Sprintf("%s (%v)", f.Err, cause), cause}
+		}
+		p.run.Results[i].Err = &TaskError{Task: p.task.name, Index: i, Worker: w, Err: err}
+	}
+	p.prog.done(n, len(r.Failures))
+	p.taskSeen.Add(int64(n))
+	p.taskNs.Add(r.Ends[n-1] - r.Starts[0])
+}
+
+// lost handles a worker that died holding batches: if the first unfinished task is the
+// only one it was running, that task crashed the worker and fails; the other unfinished
+// tasks are queued again, one at a time, so that a task that crashes again is found.
+func (p *pool[In, Out]) lost(w *proc[Out], held []sent) {
+	w.wait()
+	var again []int
+	for k, b := range held {
+		for i := b.next; i < b.hi; i++ {
+			if k == 0 && i == b.next && b.hi-b.next == 1 {
+				res := &p.run.Results[i]
+				res.ran = true
+				res.Worker, res.Start, res.End = w.worker, time.Since(p.start), time.Since(p.start)
+				res.Err = &TaskError{Task: p.task.name, Index: i, Worker: w.worker, Err: w.crashError()}
+				p.prog.done(1, 1)
+				continue
+			}
+			again = append(again, i)
+		}
+	}
+	p.q.giveBack(again)
+}
+
+// unsendable fails the tasks lo..hi whose inputs could not be encoded; a batch of several
+// is split into single tasks to find the culprit.
+func (p *pool[In, Out]) unsendable(lo, hi int, err error, w Worker) {
+	if hi-lo > 1 {
+		p.q.giveBack(seq(lo, hi))
+		return
+	}
+	res := &p.run.Results[lo]
+	res.ran = true
+	res.Worker, res.Start, res.End = w, time.Since(p.start), time.Since(p.start)
+	res.Err = &TaskError{Task: p.task.name, Index: lo, Worker: w, Err: fmt.Errorf("sending the input to the worker: %w", err)}
+	p.prog.done(1, 1)
+}
+
+// depth is how many batches a worker holds at once: inFlightShort once tasks are known to
+// be short, inFlight otherwise.
+func (p *pool[In, Out]) depth() int {
+	if seen := p.taskSeen.Load(); seen > 0 && time.Duration(p.taskNs.Load()/seen) < shortTask {
+		return inFlightShort
+	}
+	return inFlight
+}
+
+// batchSize is how many tasks the next batch holds: the strategy's batch if set, else one
+// until a task has been timed, then about batchWork of work, but no more than a quarter of
+// each worker's share of what is left, so that the pool ends together.
+func (p *pool[In, Out]) batchSize() int {
+	if p.s.batch > 0 {
+		return p.s.batch
+	}
+	seen := p.taskSeen.Load()
+	if seen == 0 {
+		return 1
+	}
+	mean := float64(p.taskNs.Load()) / float64(seen)
+	byTime := int(math.Min(float64(batchWork)/math.Max(mean, 1), math.MaxInt32))
+	byBalance := p.q.remaining() / (4 * p.s.Workers())
+	return max(1, min(byTime, byBalance))
+}
+
+func seq(lo, hi int) []int {
+	out := make([]int, 0, hi-lo)
+	for i := lo; i < hi; i++ {
+		out = append(out, i)
+	}
+	return out
+}
+
+var noteOnce sync.Once
+
+// noteTaskInMain says once per program that workers re-run main to find a task.
+func noteTaskInMain(name string) {
+	noteOnce.Do(func() {
+		fmt.Fprintf(os.Stderr, "kernelext: note: task %q is created inside main, so each worker process re-runs main up to that line "+
+			"(what it prints there is hidden). Declare it at package level, var t = kernelext.NewTask(%q, fn) above %%%%, "+
+			"and workers serve it at once.\n", name, name)
+	})
 }
 
 // proc is the parent's handle on one worker process.
-type proc[In, Out any] struct {
-	worker    Worker
-	cmd       *exec.Cmd
-	requests  *os.File
-	out       *bufio.Writer
-	responses chan response[Out]
-	exited    chan struct{} // closed once Wait returned
-	waitErr   error
-	tail      *stderrTail
+type proc[Out any] struct {
+	worker  Worker
+	cmd     *exec.Cmd
+	batches *os.File
+	out     *bufio.Writer
+	enc     *gob.Encoder
+	replies chan reply[Out]
+	exited  chan struct{} // closed once Wait returned
+	stderr  chan struct{} // closed once the task's stderr is all read
+	waitErr error
+	tail    *tailBuffer
 }
 
-func startWorker[In, Out any](ctx context.Context, name string, id int, s Strategy) (*proc[In, Out], error) {
+func startWorker[Out any](ctx context.Context, key string, id int, s Strategy) (*proc[Out], error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return nil, fmt.Errorf("finding this program's executable to start workers: %w", err)
 	}
-	reqR, reqW, err := os.Pipe()
+	var files []*os.File // fds 3..6 of the worker, closed here once it started
+	closeAll := func(fs ...*os.File) {
+		for _, f := range fs {
+			f.Close()
+		}
+	}
+	batchR, batchW, err := os.Pipe()
 	if err != nil {
 		return nil, fmt.Errorf("starting worker %d: %w", id, err)
 	}
-	respR, respW, err := os.Pipe()
+	replyR, replyW, err := os.Pipe()
 	if err != nil {
-		reqR.Close()
-		reqW.Close()
+		closeAll(batchR, batchW)
 		return nil, fmt.Errorf("starting worker %d: %w", id, err)
 	}
-	p := &proc[In, Out]{
-		requests:  reqW,
-		out:       bufio.NewWriter(reqW),
-		responses: make(chan response[Out], 1),
-		exited:    make(chan struct{}),
-		tail:      &stderrTail{max: 4096},
+	errR, errW, err := os.Pipe()
+	if err != nil {
+		closeAll(batchR, batchW, replyR, replyW)
+		return nil, fmt.Errorf("starting worker %d: %w", id, err)
 	}
+	files = []*os.File{batchR, replyW, os.Stdout, errW}
+	tail := &tailBuffer{max: 4096}
+	p := &proc[Out]{batches: batchW, replies: make(chan reply[Out], inFlightShort), exited: make(chan struct{}), stderr: make(chan struct{}), tail: tail}
+	p.out = bufio.NewWriterSize(batchW, 64<<10)
+	p.enc = gob.NewEncoder(p.out)
 	cmd := exec.Command(exe)
 	if testing.Testing() {
 		// A test binary run without flags runs every test: make a worker that does not find
 		// its task run none and exit, so that the parent reports the missing task.
 		cmd.Args = append(cmd.Args, "-test.run=^$", "-test.bench=^$")
 	}
-	cmd.Env = workerEnv(name, id, s)
-	cmd.ExtraFiles = []*os.File{reqR, respW}
-	cmd.Stdout = os.Stdout
-	cmd.Stderr = io.MultiWriter(os.Stderr, p.tail)
+	cmd.Env = workerEnv(key, id, s)
+	cmd.ExtraFiles = files
+	cmd.Stderr = tail // until it serves: see the protocol
 	cmd.SysProcAttr = workerSysProcAttr()
 	cmd.WaitDelay = time.Second
 	p.cmd = cmd
 	err = spawn(cmd)
-	reqR.Close()
-	respW.Close()
+	closeAll(batchR, replyW, errW)
 	if err != nil {
-		reqW.Close()
-		respR.Close()
+		closeAll(batchW, replyR, errR)
 		return nil, fmt.Errorf("starting worker %d from %s: %w", id, exe, err)
 	}
 	p.worker = Worker{ID: id, PID: cmd.Process.Pid}
+	go func() {
+		defer close(p.stderr)
+		defer errR.Close()
+		_, _ = io.Copy(io.MultiWriter(os.Stderr, tail), errR)
+	}()
 	go func() {
 		p.waitErr = cmd.Wait()
 		close(p.exited)
 	}()
 	go func() {
-		defer close(p.responses)
-		in := bufio.NewReader(respR)
-		defer respR.Close()
+		defer close(p.replies)
+		defer replyR.Close()
+		dec := gob.NewDecoder(bufio.NewReaderSize(replyR, 64<<10))
 		for {
-			var resp response[Out]
-			if err := readFrame(in, &resp); err != nil {
+			var r reply[Out]
+			if err := dec.Decode(&r); err != nil {
 				return
 			}
-			p.responses <- resp
+			p.replies <- r
 		}
 	}()
 
 	timer := time.NewTimer(helloTimeout)
 	defer timer.Stop()
 	select {
-	case hello, ok := <-p.responses:
+	case hello, ok := <-p.replies:
 		if ok && hello.Hello {
 			return p, nil
 		}
 		p.kill()
-		msg := fmt.Sprintf("worker %d (pid %d) exited before serving task %q (%s)", id, p.worker.PID, name, p.status())
-		if s := p.tail.String(); s != "" {
+		msg := fmt.Sprintf("worker %d (pid %d) exited before serving task %q (%s)", id, p.worker.PID, key, p.status())
+		if s := tail.String(); s != "" {
 			msg += ": " + lastLines(s, 3)
 		} else {
 			msg += "; is the task created at package level (var t = kernelext.NewTask(...)) in this program?"
@@ -133,14 +387,14 @@ func startWorker[In, Out any](ctx context.Context, name string, id int, s Strate
 		return nil, errors.New(msg)
 	case <-timer.C:
 		p.kill()
-		return nil, fmt.Errorf("worker %d (pid %d) did not start serving task %q within %v", id, p.worker.PID, name, helloTimeout)
+		return nil, fmt.Errorf("worker %d (pid %d) did not start serving task %q within %v", id, p.worker.PID, key, helloTimeout)
 	case <-ctx.Done():
 		p.kill()
 		return nil, context.Cause(ctx)
 	}
 }
 
-func workerEnv(name string, id int, s Strategy) []string {
+func workerEnv(key string, id int, s Strategy) []string {
 	env := slices.DeleteFunc(os.Environ(), func(kv string) bool {
 		// Workers must not talk to the notebook: only the parent displays.
 		for _, k := range []string{"GONB_PIPE=", "GONB_PIPE_BACK=", envWorker + "=", envWorkerID + "="} {
@@ -150,79 +404,46 @@ func workerEnv(name string, id int, s Strategy) []string {
 		}
 		return false
 	})
-	env = append(env, envWorker+"="+name, envWorkerID+"="+strconv.Itoa(id))
+	env = append(env, envWorker+"="+key, envWorkerID+"="+strconv.Itoa(id))
 	switch {
-	case s.Cores > 0:
+	case s.cores > 0:
 		env = append(slices.DeleteFunc(env, func(kv string) bool { return strings.HasPrefix(kv, "GOMAXPROCS=") }),
-			"GOMAXPROCS="+strconv.Itoa(s.Cores))
+			"GOMAXPROCS="+strconv.Itoa(s.cores))
 	case os.Getenv("GOMAXPROCS") == "":
-		env = append(env, "GOMAXPROCS="+strconv.Itoa(max(1, runtime.NumCPU()/s.Size())))
+		env = append(env, "GOMAXPROCS="+strconv.Itoa(s.gomaxprocs()))
 	}
 	return env
 }
 
-// do runs one task on the worker. crashed reports that the worker is gone (or was
-// stopped) and must not be used again.
-func (p *proc[In, Out]) do(ctx context.Context, task string, i int, in In, start time.Time) (res Result[Out], crashed bool) {
-	res.Span = Span{Index: i, Worker: p.worker, Start: time.Since(start)}
-	fail := func(err error) (Result[Out], bool) {
-		res.ran = true
-		res.Span.End = time.Since(start)
-		res.Err = &TaskError{Task: task, Index: i, Worker: p.worker, Err: err}
-		return res, true
+// send writes one batch to the worker.
+func (p *proc[Out]) send(b any) error {
+	if err := p.enc.Encode(b); err != nil {
+		return err
 	}
-	if err := writeFrame(p.out, request[In]{Index: i, Input: in}); err != nil {
-		if errors.Is(err, syscall.EPIPE) || errors.Is(err, os.ErrClosed) {
-			return fail(p.crash())
-		}
-		// The input could not be encoded: the worker is fine, the task fails.
-		res.ran = true
-		res.Span.End = res.Span.Start
-		res.Err = &TaskError{Task: task, Index: i, Worker: p.worker, Err: fmt.Errorf("sending the input to the worker: %w", err)}
-		return res, false
-	}
-	var resp response[Out]
-	var ok bool
-	select {
-	case resp, ok = <-p.responses:
-	case <-ctx.Done():
-		// Close the pipe: the worker cancels the task's context; give it a moment.
-		p.requests.Close()
-		select {
-		case resp, ok = <-p.responses:
-		case <-time.After(stopGrace):
-			p.kill()
-			return fail(context.Cause(ctx))
-		}
-		crashed = true
-	}
-	if !ok {
-		return fail(p.crash())
-	}
-	res.ran = true
-	res.Value = resp.Value
-	res.Span.Start = time.Unix(0, resp.Start).Sub(start)
-	res.Span.End = time.Unix(0, resp.End).Sub(start)
-	if crashed && resp.Kind == errCanceled {
-		// The worker saw its pipe close; say why the parent closed it.
-		res.Err = &TaskError{Task: task, Index: i, Worker: p.worker, Err: &wrapped{fmt.Sprintf("%s (%v)", resp.Err, context.Cause(ctx)), context.Cause(ctx)}}
-	} else if err := remoteError(resp.Kind, resp.Err, resp.Stack); err != nil {
-		res.Err = &TaskError{Task: task, Index: i, Worker: p.worker, Err: err}
-	}
-	return res, crashed
+	return p.out.Flush()
 }
 
-// crash waits for the dead worker and describes its death.
-func (p *proc[In, Out]) crash() error {
+// wait waits a moment for a dead worker's exit status and last words.
+func (p *proc[Out]) wait() {
+	timer := time.NewTimer(stopGrace)
+	defer timer.Stop()
 	select {
 	case <-p.exited:
-	case <-time.After(stopGrace):
+	case <-timer.C:
 		p.kill()
 	}
+	select {
+	case <-p.stderr:
+	case <-timer.C:
+	}
+}
+
+// crashError describes the worker's death.
+func (p *proc[Out]) crashError() error {
 	return &CrashError{Worker: p.worker, Status: p.status(), Stderr: p.tail.String()}
 }
 
-func (p *proc[In, Out]) status() string {
+func (p *proc[Out]) status() string {
 	select {
 	case <-p.exited:
 	default:
@@ -235,8 +456,8 @@ func (p *proc[In, Out]) status() string {
 }
 
 // stop asks the worker to finish by closing its pipe, and kills it if it does not.
-func (p *proc[In, Out]) stop() {
-	p.requests.Close()
+func (p *proc[Out]) stop() {
+	p.batches.Close()
 	select {
 	case <-p.exited:
 	case <-time.After(stopGrace):
@@ -245,84 +466,32 @@ func (p *proc[In, Out]) stop() {
 }
 
 // kill kills the worker and anything it started, and waits for it.
-func (p *proc[In, Out]) kill() {
-	p.requests.Close()
+func (p *proc[Out]) kill() {
+	p.batches.Close()
 	_ = syscall.Kill(-p.worker.PID, syscall.SIGKILL)
 	_ = p.cmd.Process.Kill()
 	<-p.exited
 }
 
-// runProcesses runs the tasks on n worker processes, each serving one task at a time.
-func runProcesses[In, Out any](ctx context.Context, task *Task[In, Out], inputs []In, run *Run[Out], s Strategy, start time.Time, prog *progress) error {
-	n := s.Size()
-	ctx, abort := context.WithCancelCause(ctx)
-	defer abort(nil)
-	var next atomic.Int64
-	var startErr atomic.Pointer[error]
-	slot := func(id int) error {
-		var p *proc[In, Out]
-		defer func() {
-			if p != nil {
-				p.stop()
-			}
-		}()
-		for ctx.Err() == nil {
-			i := int(next.Add(1) - 1)
-			if i >= len(inputs) {
-				return nil
-			}
-			if p == nil {
-				var err error
-				if p, err = startWorker[In, Out](ctx, task.name, id, s); err != nil {
-					if ctx.Err() == nil {
-						startErr.CompareAndSwap(nil, &err)
-						abort(err)
-					}
-					run.Results[i].Err = &TaskError{Task: task.name, Index: i, Err: err}
-					return nil
-				}
-			}
-			res, crashed := p.do(ctx, task.name, i, inputs[i], start)
-			run.Results[i] = res
-			prog.done(res.Err != nil)
-			if crashed {
-				p.kill()
-				p = nil
-			}
-		}
-		return nil
-	}
-	var g errgroup.Group
-	for id := 1; id <= min(n, max(len(inputs), 1)); id++ {
-		g.Go(func() error { return slot(id) })
-	}
-	_ = g.Wait()
-	if e := startErr.Load(); e != nil {
-		return fmt.Errorf("%s on %d processes: %w", task.name, n, *e)
-	}
-	return nil
-}
-
-func lastLines(s string, n int) string {
-	lines := strings.Split(strings.TrimSpace(s), "\n")
-	if len(lines) > n {
-		lines = lines[len(lines)-n:]
-	}
-	return strings.Join(lines, " | ")
-}
-
-// stderrTail keeps the last bytes written to it, for crash messages.
-type stderrTail struct {
+// tailBuffer keeps the last bytes written to it, for crash reports.
+type tailBuffer struct {
+	mu  sync.Mutex
 	buf []byte
 	max int
 }
 
-func (t *stderrTail) Write(p []byte) (int, error) {
-	t.buf = append(t.buf, p...)
+func (t *tailBuffer) Write(b []byte) (int, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.buf = append(t.buf, b...)
 	if len(t.buf) > t.max {
 		t.buf = t.buf[len(t.buf)-t.max:]
 	}
-	return len(p), nil
+	return len(b), nil
 }
 
-func (t *stderrTail) String() string { return strings.TrimSpace(string(t.buf)) }
+func (t *tailBuffer) String() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return strings.TrimSpace(string(t.buf))
+}

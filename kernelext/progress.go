@@ -19,7 +19,7 @@ type progress struct {
 	show     bool
 	notebook bool
 	id       string
-	total    int
+	total    atomic.Int64
 	start    time.Time
 	doneN    atomic.Int64
 	failedN  atomic.Int64
@@ -44,7 +44,8 @@ func isTerminal(f *os.File) bool {
 }
 
 func startProgress(label string, total int, show bool) *progress {
-	p := &progress{show: show, notebook: gonbui.IsNotebook, total: total, label: label, start: time.Now(), stop: make(chan struct{})}
+	p := &progress{show: show, notebook: gonbui.IsNotebook, label: label, start: time.Now(), stop: make(chan struct{})}
+	p.total.Store(int64(total))
 	if !show {
 		return p
 	}
@@ -69,12 +70,14 @@ func startProgress(label string, total int, show bool) *progress {
 	return p
 }
 
-func (p *progress) done(failed bool) {
-	p.doneN.Add(1)
-	if failed {
-		p.failedN.Add(1)
-	}
+// done counts n more finished tasks, failed of them failed.
+func (p *progress) done(n, failed int) {
+	p.doneN.Add(int64(n))
+	p.failedN.Add(int64(failed))
 }
+
+// setTotal corrects the number of tasks the display expects.
+func (p *progress) setTotal(n int) { p.total.Store(int64(n)) }
 
 func (p *progress) setLabel(label string) {
 	p.mu.Lock()
@@ -110,20 +113,20 @@ func (p *progress) render(state string, err error) {
 	p.mu.Lock()
 	label := p.label
 	p.mu.Unlock()
-	done, failed := int(p.doneN.Load()), int(p.failedN.Load())
+	done, failed, total := int(p.doneN.Load()), int(p.failedN.Load()), int(p.total.Load())
 	elapsed := time.Since(p.start)
 	frac := 0.0
-	if p.total > 0 {
-		frac = min(float64(done)/float64(p.total), 1)
+	if total > 0 {
+		frac = min(float64(done)/float64(total), 1)
 	}
 	rate := float64(done) / max(elapsed.Seconds(), 1e-9)
 	eta := "?"
 	if done > 0 && state == "running" {
-		eta = clock(time.Duration(float64(p.total-done) / rate * float64(time.Second)))
+		eta = clock(time.Duration(float64(total-done) / rate * float64(time.Second)))
 	} else if state != "running" {
 		eta = "00:00"
 	}
-	stats := fmt.Sprintf("%d/%d [%s<%s, %.1f tasks/s]", done, p.total, clock(elapsed), eta, rate)
+	stats := fmt.Sprintf("%d/%d [%s<%s, %.1f tasks/s]", done, total, clock(elapsed), eta, rate)
 	if failed > 0 {
 		stats += fmt.Sprintf(", %d failed", failed)
 	}
@@ -147,7 +150,7 @@ func (p *progress) render(state string, err error) {
 		`<div class="speedup-progress" data-state=%q data-done="%d" data-total="%d" data-failed="%d" style="font-family:monospace;font-size:13px;display:flex;gap:8px;align-items:center">`+
 			`<span>%s</span><span style="display:inline-block;width:240px;height:12px;background:#e6e6e6;border-radius:3px;overflow:hidden">`+
 			`<span style="display:block;height:100%%;width:%.1f%%;background:%s"></span></span><span>%3.0f%% %s</span></div>`,
-		state, done, p.total, failed, html.EscapeString(label), frac*100, color, frac*100, html.EscapeString(stats)))
+		state, done, total, failed, html.EscapeString(label), frac*100, color, frac*100, html.EscapeString(stats)))
 }
 
 func clock(d time.Duration) string {

@@ -6,37 +6,29 @@ import (
 	"fmt"
 	"os"
 	"runtime"
-	"runtime/debug"
+	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/google/pprof/profile"
+	"github.com/speedup-go/speedup/internal/schedtrace"
 	"golang.org/x/sync/errgroup"
 )
 
-// Span is when and where one task ran, as offsets from the start of its run.
-type Span struct {
-	Index      int // the task's input index
+// Result is the outcome of one task: its value or its error, and where and when it ran:
+// on which worker, from Start to End, as offsets from the start of the run. A task that
+// did not run (the run was stopped first) has a zero Worker.
+type Result[Out any] struct {
+	Value      Out
+	Err        error
 	Worker     Worker
 	Start, End time.Duration
+	ran        bool
 }
-
-// Duration is how long the task took.
-func (s Span) Duration() time.Duration { return s.End - s.Start }
-
-// Result is the outcome of one task: its value or its error, and its span.
-type Result[Out any] struct {
-	Value Out
-	Err   error
-	Span  Span
-	ran   bool
-}
-
-// Ran reports whether the task ran at all: it did not when the run was cancelled first.
-func (r Result[Out]) Ran() bool { return r.ran }
 
 // Run is one execution of a task over its inputs under one strategy.
 type Run[Out any] struct {
-	Task     string
+	Label    string // what progress displays and charts call the run: "task · strategy" unless set
 	Strategy Strategy
 	// Results are in input order, one per input, whatever order the tasks finished in.
 	Results []Result[Out]
@@ -44,7 +36,12 @@ type Run[Out any] struct {
 	Wall time.Duration
 	// CPU is the user+system CPU time this process and the worker processes it waited
 	// for spent during the run.
-	CPU time.Duration
+	CPU     time.Duration
+	waited  time.Duration // of Wall, how long this process's threads waited for a CPU
+	names   []string      // the tasks' names for the timeline (TaskNames)
+	res     *resources    // memory and CPU over time, when measured
+	prof    *profile.Profile
+	profErr error // why there is no profile, when one was asked for
 }
 
 // Values returns the values in input order (zero values where a task failed).
@@ -67,9 +64,9 @@ func (r *Run[Out]) Failed() int {
 	return n
 }
 
-// Err joins the errors of the failed tasks, nil when all succeeded. To keep messages
+// Errors joins the errors of the failed tasks, nil when all succeeded. To keep messages
 // readable it lists at most five and counts the rest.
-func (r *Run[Out]) Err() error {
+func (r *Run[Out]) Errors() error {
 	var errs []error
 	failed := 0
 	for _, res := range r.Results {
@@ -87,47 +84,6 @@ func (r *Run[Out]) Err() error {
 	return errors.Join(errs...)
 }
 
-// Spans returns the spans of the tasks that ran, in input order.
-func (r *Run[Out]) Spans() []Span {
-	spans := make([]Span, 0, len(r.Results))
-	for _, res := range r.Results {
-		if res.ran {
-			spans = append(spans, res.Span)
-		}
-	}
-	return spans
-}
-
-// TaskError is the error of one task: which input, where it ran and why it failed.
-type TaskError struct {
-	Task   string
-	Index  int
-	Worker Worker
-	Err    error
-}
-
-func (e *TaskError) Error() string {
-	if e.Worker.PID == 0 {
-		return fmt.Sprintf("%s: task %d did not run: %v", e.Task, e.Index, e.Err)
-	}
-	return fmt.Sprintf("%s: task %d on %v: %v", e.Task, e.Index, e.Worker, e.Err)
-}
-
-func (e *TaskError) Unwrap() error { return e.Err }
-
-// PanicError is a panic in a task function, caught so that it fails only its task.
-type PanicError struct {
-	Value string
-	Stack string
-}
-
-func (e *PanicError) Error() string { return "panic: " + e.Value }
-
-// ErrInterrupted is the cause of runs stopped by an interrupt (SIGINT, the notebook's
-// stop button). After an interrupt every later run in the program stops at once too, as
-// Python's KeyboardInterrupt stops the rest of a cell.
-var ErrInterrupted = errors.New("interrupted")
-
 // Map runs task over inputs under strategy s and returns the results in input order.
 //
 // A task that fails or panics fails alone: its Result carries the error and the other
@@ -135,157 +91,191 @@ var ErrInterrupted = errors.New("interrupted")
 // or a cancelled context or interrupt, in which case the tasks that finished keep their
 // results, the others carry the cause, and no worker is left running.
 func Map[In, Out any](ctx context.Context, s Strategy, task *Task[In, Out], inputs []In, opts ...Option) (*Run[Out], error) {
-	cfg := newConfig(opts)
+	return mapWith(ctx, s, task, inputs, newConfig(opts))
+}
+
+func mapWith[In, Out any](ctx context.Context, s Strategy, task *Task[In, Out], inputs []In, cfg config) (*Run[Out], error) {
 	guardWorker(task.name)
-	run := &Run[Out]{Task: task.name, Strategy: s, Results: make([]Result[Out], len(inputs))}
+	run := &Run[Out]{Label: cfg.label, Strategy: s, Results: make([]Result[Out], len(inputs)), names: cfg.names}
+	if run.Label == "" {
+		run.Label = task.name + " · " + s.String()
+	}
 	ctx, stop := runContext(ctx)
 	defer stop()
-
-	label := cfg.label
-	if label == "" {
-		label = task.name + " · " + s.String()
-	}
 	prog, owned := cfg.prog, cfg.prog == nil
 	if owned {
-		prog = startProgress(label, len(inputs), cfg.progress)
+		prog = startProgress(run.Label, len(inputs), cfg.progress)
 	}
-	cpu0 := cpuTime()
-	start := time.Now()
-	var err error
-	if n := s.cores(); n > 0 && s.Kind != KindProcesses {
+	if n := s.gomaxprocs(); s.kind != processes && n != runtime.GOMAXPROCS(0) {
 		// Sequential means one core, like the talk's loop: libraries that parallelize
 		// internally (imaging's Resize spreads over GOMAXPROCS goroutines) must not turn
 		// the baseline parallel.
 		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(n))
 	}
-	switch s.Kind {
-	case KindSequential:
-		runInProcess(ctx, task, inputs, run, 0, start, prog)
-	case KindGoroutines:
-		runInProcess(ctx, task, inputs, run, s.Size(), start, prog)
-	case KindProcesses:
-		if task.local {
-			err = fmt.Errorf("%s: a task made with kernelext.Local cannot run in worker processes; create it with kernelext.NewTask at package level", label)
-			break
-		}
-		err = runProcesses(ctx, task, inputs, run, s, start, prog)
+	var res *resources
+	if cfg.measure {
+		res = watchResources()
+	}
+	var prof *profiling
+	if cfg.profile {
+		prof, run.profErr = startProfiling()
+	}
+	cpu0, wait0, start := cpuTime(), waitTime(), time.Now()
+	var err error
+	var workerAlloc uint64
+	switch {
+	case s.kind != processes:
+		runInProcess(ctx, task, inputs, run, s, start, prog, cfg.traced)
+	case task.local:
+		err = fmt.Errorf("%s: a task made with kernelext.Local cannot run in worker processes; create it with kernelext.NewTask at package level", run.Label)
 	default:
-		err = fmt.Errorf("kernelext.Map: unknown strategy %v", s)
+		workerAlloc, err = runProcesses(ctx, task, inputs, run, s, start, prog)
 	}
 	run.Wall = time.Since(start)
 	run.CPU = cpuTime() - cpu0
-
-	cause := err
-	if ctx.Err() != nil {
-		cause = context.Cause(ctx)
+	run.waited = waitTime() - wait0
+	if prof != nil {
+		run.prof, run.profErr = prof.stop()
 	}
-	if cause != nil {
-		done := 0
-		for i := range run.Results {
-			if r := run.Results[i]; r.ran && (r.Err == nil || !errors.Is(r.Err, cause)) {
-				done++
-			} else if r.Err == nil {
-				run.Results[i].Err = &TaskError{Task: task.name, Index: i, Err: cause}
-			}
-		}
-		if err == nil {
-			err = fmt.Errorf("%s: stopped after %d of %d tasks: %w", label, done, len(inputs), cause)
-		}
+	if res != nil {
+		res.stop(workerAlloc)
+		run.res = res
 	}
+	err = failUnfinished(ctx, run, task.name, err)
 	if owned {
 		prog.finish(run.Failed(), err)
 	}
 	return run, err
 }
 
-// runInProcess runs the tasks on n goroutines, or on the calling goroutine when n == 0.
-func runInProcess[In, Out any](ctx context.Context, task *Task[In, Out], inputs []In, run *Run[Out], n int, start time.Time, prog *progress) {
-	var next atomic.Int64
-	pid := os.Getpid()
-	work := func(id int) error {
-		w := Worker{ID: id, PID: pid}
-		wctx := withWorker(ctx, w)
-		for ctx.Err() == nil {
-			i := int(next.Add(1) - 1)
-			if i >= len(inputs) {
-				return nil
-			}
-			res := call(wctx, task, i, inputs[i], w, start)
-			run.Results[i] = res
-			prog.done(res.Err != nil)
-		}
+// failUnfinished gives the tasks that did not finish the cause of a run stopped by err or by
+// ctx, and returns the run's error.
+func failUnfinished[Out any](ctx context.Context, run *Run[Out], task string, err error) error {
+	cause := err
+	if ctx.Err() != nil {
+		cause = context.Cause(ctx)
+	}
+	if cause == nil {
 		return nil
 	}
-	if n == 0 {
-		_ = work(0)
+	done := 0
+	for i := range run.Results {
+		if r := run.Results[i]; r.ran && (r.Err == nil || !errors.Is(r.Err, cause)) {
+			done++
+		} else if r.Err == nil {
+			run.Results[i].Err = &TaskError{Task: task, Index: i, Err: cause}
+		}
+	}
+	if err == nil {
+		err = fmt.Errorf("%s: stopped after %d of %d tasks: %w", run.Label, done, len(run.Results), cause)
+	}
+	return err
+}
+
+// runInProcess runs the tasks on the strategy's goroutines, or on the calling goroutine
+// for a sequential run.
+// With traced, each worker goroutine labels itself and runs its tasks in trace regions, so
+// that the execution trace tells them apart.
+func runInProcess[In, Out any](ctx context.Context, task *Task[In, Out], inputs []In, run *Run[Out], s Strategy, start time.Time, prog *progress, traced bool) {
+	q := newQueue(len(inputs))
+	pid := os.Getpid()
+	work := func(id int) {
+		w := Worker{ID: id, PID: pid}
+		wctx := withWorker(ctx, w)
+		if traced {
+			schedtrace.Label(ctx, laneName(w))
+		}
+		for ctx.Err() == nil {
+			i, _, ok := q.take(1)
+			if !ok {
+				return
+			}
+			r := &run.Results[i]
+			r.ran = true
+			r.Worker, r.Start = w, time.Since(start)
+			var v Out
+			var err error
+			if traced {
+				schedtrace.Region(ctx, func() { v, err = call(wctx, task.fn, inputs[i]) })
+			} else {
+				v, err = call(wctx, task.fn, inputs[i])
+			}
+			r.End = time.Since(start)
+			r.Value = v
+			if err != nil {
+				r.Err = &TaskError{Task: task.name, Index: i, Worker: w, Err: err}
+			}
+			prog.done(1, b2i(err != nil))
+		}
+	}
+	if s.kind == sequential && !traced {
+		work(0)
+		return
+	}
+	if s.kind == sequential {
+		// A goroutine of its own, so that the trace shows the loop alone, from its start.
+		done := make(chan struct{})
+		go func() { defer close(done); work(0) }()
+		<-done
 		return
 	}
 	var g errgroup.Group
-	for id := 1; id <= n; id++ {
-		g.Go(func() error { return work(id) })
+	for id := 1; id <= s.Workers(); id++ {
+		g.Go(func() error { work(id); return nil })
 	}
 	_ = g.Wait()
 }
 
-// call runs one task, turning a panic into a PanicError.
-func call[In, Out any](ctx context.Context, task *Task[In, Out], i int, in In, w Worker, start time.Time) (res Result[Out]) {
-	res.ran = true
-	res.Span = Span{Index: i, Worker: w, Start: time.Since(start)}
-	defer func() {
-		res.Span.End = time.Since(start)
-		if p := recover(); p != nil {
-			res.Err = &TaskError{Task: task.name, Index: i, Worker: w, Err: &PanicError{Value: fmt.Sprint(p), Stack: string(debug.Stack())}}
+// queue hands out the indexes of a run's inputs to its workers, in order, a few at a
+// time, and takes back those a crashed worker did not finish, to hand them out again one
+// at a time.
+type queue struct {
+	next   atomic.Int64
+	n      int
+	mu     sync.Mutex
+	again  []int
+	nAgain atomic.Int32
+}
+
+func newQueue(n int) *queue { return &queue{n: n} }
+
+// take returns the next indexes to run, lo to hi (exclusive), at most k of them; ok is
+// false when every index has been handed out.
+func (q *queue) take(k int) (lo, hi int, ok bool) {
+	if q.nAgain.Load() > 0 {
+		q.mu.Lock()
+		if len(q.again) > 0 {
+			i := q.again[0]
+			q.again = q.again[1:]
+			q.nAgain.Add(-1)
+			q.mu.Unlock()
+			return i, i + 1, true
 		}
-	}()
-	v, err := task.fn(ctx, in)
-	res.Value = v
-	if err != nil {
-		res.Err = &TaskError{Task: task.name, Index: i, Worker: w, Err: err}
+		q.mu.Unlock()
 	}
-	return res
-}
-
-// Option tunes [Map], [Compare] and [TimeIt].
-type Option func(*config)
-
-type config struct {
-	label    string
-	progress bool
-	repeat   int
-	warmup   int
-	timeline int
-	names    []string
-	prog     *progress // shared with an enclosing Compare
-}
-
-func newConfig(opts []Option) config {
-	cfg := config{progress: showProgressByDefault(), repeat: 3, warmup: 1, timeline: -1}
-	for _, o := range opts {
-		o(&cfg)
+	lo = int(q.next.Add(int64(k)) - int64(k))
+	if lo >= q.n {
+		return 0, 0, false
 	}
-	return cfg
+	return lo, min(lo+k, q.n), true
 }
 
-// Label names the run in progress displays and tables (default: task · strategy).
-func Label(s string) Option { return func(c *config) { c.label = s } }
+// remaining is how many indexes are still to be handed out.
+func (q *queue) remaining() int {
+	return max(q.n-int(q.next.Load()), 0) + int(q.nAgain.Load())
+}
 
-// Progress turns the live progress display on or off. It is on by default in a notebook
-// and in a terminal, off elsewhere.
-func Progress(on bool) Option { return func(c *config) { c.progress = on } }
+// giveBack queues indexes to be handed out again, one at a time.
+func (q *queue) giveBack(idx []int) {
+	q.mu.Lock()
+	q.again = append(q.again, idx...)
+	q.nAgain.Add(int32(len(idx)))
+	q.mu.Unlock()
+}
 
-// Repeat sets how many timed repetitions [Compare] and [TimeIt] make of each strategy
-// (default 3; at least 1).
-func Repeat(n int) Option { return func(c *config) { c.repeat = max(n, 1) } }
-
-// Warmup sets how many untimed runs [Compare] makes of each strategy first (default 1).
-func Warmup(n int) Option { return func(c *config) { c.warmup = max(n, 0) } }
-
-// Timeline picks which row of a [Comparison] the timeline chart shows (default: the
-// fastest parallel row).
-func Timeline(row int) Option { return func(c *config) { c.timeline = row } }
-
-// TaskNames names the tasks in input order (e.g. the dates fetched) for the timeline
-// chart's tooltips; by default tasks are named by their index.
-func TaskNames(names []string) Option { return func(c *config) { c.names = names } }
-
-func withProgress(p *progress) Option { return func(c *config) { c.prog = p } }
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}

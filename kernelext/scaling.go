@@ -2,16 +2,8 @@ package kernelext
 
 import (
 	"fmt"
-	"html"
-	"io"
 	"math"
-	"os"
-	"strings"
-	"text/tabwriter"
 	"time"
-
-	"github.com/janpfeifer/gonb/gonbui"
-	"github.com/speedup-go/speedup/charts"
 )
 
 // Scaling is how a job's time changes with its number of workers: the data behind a
@@ -23,54 +15,43 @@ type Scaling struct {
 	Workers []int
 	// Wall holds the timed runs of each worker count.
 	Wall []Durations
+	note string // why the fit may be poor, from the repetition plan
 }
 
 // MeasureScaling times job(n) for each worker count n: warm-up runs first, then the
-// repetitions round-robin over the counts (see [Repeat], [Warmup]). Use it for a whole
-// job that has a serial part outside any pool, the case Amdahl's law describes. It stops
-// at the first error job returns and reports what it measured so far.
-func MeasureScaling(label string, workers []int, job func(workers int) error, opts ...Option) (*Scaling, error) {
+// repetitions taken in turn over the counts (see [Repeat], [Warmup], [Label]; without
+// Repeat, as many as fit in about 3 s, as [Compare] chooses). Use it for
+// a whole job that has a serial part outside any pool, the case Amdahl's law describes.
+// It stops at the first error job returns and reports what it measured so far.
+func MeasureScaling(workers []int, job func(workers int) error, opts ...Option) (*Scaling, error) {
 	cfg := newConfig(opts)
-	s := &Scaling{Label: label, Workers: workers, Wall: make([]Durations, len(workers))}
-	prog := startProgress(label, (cfg.warmup+cfg.repeat)*len(workers), cfg.progress)
+	if cfg.label == "" {
+		cfg.label = "scaling"
+	}
+	s := &Scaling{Label: cfg.label, Workers: workers, Wall: make([]Durations, len(workers))}
+	prog := startProgress(s.Label, (cfg.warmup+max(cfg.repeat, 1))*len(workers), cfg.progress)
 	var err error
-	runOnce := func(i int, timed bool) bool {
-		prog.setLabel(fmt.Sprintf("%s · %d workers", label, workers[i]))
+	s.note = inTurn(len(workers), cfg.warmup, cfg.repeat, func(i int, timed bool, what string) bool {
+		prog.setLabel(fmt.Sprintf("%s · %d workers · %s", s.Label, workers[i], what))
 		start := time.Now()
 		if e := job(workers[i]); e != nil {
-			err = fmt.Errorf("%s with %d workers: %w", label, workers[i], e)
+			err = fmt.Errorf("%s with %d workers: %w", s.Label, workers[i], e)
 			return false
 		}
 		if timed {
 			s.Wall[i] = append(s.Wall[i], time.Since(start))
 		}
-		prog.done(false)
+		prog.done(1, 0)
 		return true
-	}
-	func() {
-		for i := range workers {
-			for range cfg.warmup {
-				if !runOnce(i, false) {
-					return
-				}
-			}
-		}
-		for range cfg.repeat {
-			for i := range workers {
-				if !runOnce(i, true) {
-					return
-				}
-			}
-		}
-	}()
-	prog.setLabel(label)
+	}, prog.setTotal)
+	prog.setLabel(s.Label)
 	prog.finish(0, err)
 	return s, err
 }
 
-// Speedups are the baseline's median time over each count's median time (NaN where a
+// speedups are the baseline's median time over each count's median time (NaN where a
 // count was not measured).
-func (s *Scaling) Speedups() []float64 {
+func (s *Scaling) speedups() []float64 {
 	out := make([]float64, len(s.Workers))
 	for i := range s.Workers {
 		base, t := s.Wall[0].Median(), s.Wall[i].Median()
@@ -82,79 +63,11 @@ func (s *Scaling) Speedups() []float64 {
 	return out
 }
 
-// Parallel is the parallel fraction p of Amdahl's law fitted to the speedups (see
-// [FitAmdahl]); the serial fraction is 1 - p.
-func (s *Scaling) Parallel() float64 {
-	var workers []int
-	var speedups []float64
-	for i, sp := range s.Speedups() {
-		if !math.IsNaN(sp) {
-			workers = append(workers, s.Workers[i])
-			speedups = append(speedups, sp)
-		}
-	}
-	return FitAmdahl(workers, speedups)
-}
+// SerialFraction is the serial fraction 1 - p of Amdahl's law fitted to the speedups by
+// least squares on the law's linear form, 1/S = 1 - p·(1 - 1/n): the part of the job that
+// no number of workers shortens (NaN when nothing could be fitted). The speedup limit is
+// 1 / SerialFraction.
+func (s *Scaling) SerialFraction() float64 { return 1 - s.parallel() }
 
-// Chart draws the measured speedups over the fitted Amdahl curve and the ideal S = N, for
-// 1 to maxWorkers workers (or the largest count measured), plus any extra curves (see
-// [AmdahlCurve]).
-func (s *Scaling) Chart(maxWorkers int, extra ...charts.Curve) *charts.Chart {
-	var measured []charts.Point
-	top := maxWorkers
-	for i, sp := range s.Speedups() {
-		if !math.IsNaN(sp) {
-			measured = append(measured, charts.Point{X: float64(s.Workers[i]), Y: sp})
-			top = max(top, s.Workers[i])
-		}
-	}
-	p := s.Parallel()
-	var fit, ideal []charts.Point
-	for n := 1; n <= top; n++ {
-		ideal = append(ideal, charts.Point{X: float64(n), Y: float64(n)})
-		if !math.IsNaN(p) {
-			fit = append(fit, charts.Point{X: float64(n), Y: Amdahl(p, float64(n))})
-		}
-	}
-	curves := []charts.Curve{{Name: "ideal (S = N)", Points: ideal, Dashed: true}}
-	if fit != nil {
-		curves = append(curves, charts.Curve{Name: fmt.Sprintf("Amdahl fit, serial fraction %.1f%%", 100*(1-p)), Points: fit})
-	}
-	return charts.Scaling(s.Label+": speedup vs workers", measured, append(curves, extra...)...)
-}
-
-// AmdahlCurve is Amdahl's law for parallel fraction p from 1 to maxWorkers workers, as a
-// chart curve.
-func AmdahlCurve(name string, p float64, maxWorkers int) charts.Curve {
-	c := charts.Curve{Name: name}
-	for n := 1; n <= maxWorkers; n++ {
-		c.Points = append(c.Points, charts.Point{X: float64(n), Y: Amdahl(p, float64(n))})
-	}
-	return c
-}
-
-// WriteTable writes the scaling as a plain-text table with the fitted serial fraction.
-func (s *Scaling) WriteTable(w io.Writer) {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "%s\nworkers\twall (median)\tmin–max\tspeedup\tAmdahl fit\n", s.Label)
-	p := s.Parallel()
-	for i, sp := range s.Speedups() {
-		fmt.Fprintf(tw, "%d\t%s\t%s–%s\t%.2f×\t%.2f×\n", s.Workers[i], formatDuration(s.Wall[i].Median()),
-			formatDuration(s.Wall[i].Min()), formatDuration(s.Wall[i].Max()), sp, Amdahl(p, float64(s.Workers[i])))
-	}
-	tw.Flush()
-	fmt.Fprintf(w, "fitted parallel fraction p = %.3f, serial fraction 1-p = %.3f, speedup limit 1/(1-p) = %.1f×\n", p, 1-p, 1/(1-p))
-}
-
-// Show displays the table and the chart (see [Scaling.Chart]) in a notebook, the table
-// elsewhere.
-func (s *Scaling) Show(maxWorkers int, extra ...charts.Curve) {
-	var b strings.Builder
-	s.WriteTable(&b)
-	if gonbui.IsNotebook {
-		gonbui.DisplayHTML(`<pre class="speedup-scaling">` + html.EscapeString(b.String()) + `</pre>`)
-	} else {
-		fmt.Fprint(os.Stdout, b.String())
-	}
-	Display(s.Chart(maxWorkers, extra...))
-}
+// parallel is the fitted parallel fraction p.
+func (s *Scaling) parallel() float64 { return fitAmdahl(s.Workers, s.speedups()) }

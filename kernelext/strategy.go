@@ -5,106 +5,123 @@ import (
 	"runtime"
 )
 
-// Kind says how a [Strategy] runs tasks.
-type Kind int
+// kind says how a Strategy runs tasks.
+type kind int
 
 const (
-	// KindSequential runs the tasks one after the other on the calling goroutine.
-	KindSequential Kind = iota
-	// KindGoroutines runs the tasks on a fixed number of goroutines in this process.
-	KindGoroutines
-	// KindProcesses runs the tasks on a fixed number of worker processes.
-	KindProcesses
+	sequential kind = iota
+	goroutines
+	processes
 )
 
-// String names the kind as the notebooks do.
-func (k Kind) String() string {
-	switch k {
-	case KindSequential:
-		return "sequential"
-	case KindGoroutines:
-		return "goroutines"
-	case KindProcesses:
-		return "processes"
-	}
-	return fmt.Sprintf("Kind(%d)", int(k))
-}
-
 // Strategy is a way to run a job: sequentially, on a goroutine pool or on a process pool.
-// The zero value is [Sequential].
+// Make one with [Sequential], [Goroutines] or [Processes] and tune it with its methods;
+// the zero value is Sequential().
 type Strategy struct {
-	Kind Kind
-	// Workers is the pool size; 0 means the default of the kind: 1 for sequential,
-	// GOMAXPROCS for goroutines, the number of CPUs for processes.
-	Workers int
-	// Cores is the GOMAXPROCS the tasks run under: of this process while a sequential or
-	// goroutine run lasts, of each worker process for processes. 0 means the default of
-	// the kind: 1 for sequential, unchanged for goroutines, a share of the CPUs for
-	// processes (see [Processes]).
-	Cores int
-}
-
-// OnCores returns s running on n cores (GOMAXPROCS = n): Goroutines(8).OnCores(1) is a
-// pool of eight that can only take turns on one core, as Python's threads do under the GIL.
-func (s Strategy) OnCores(n int) Strategy {
-	s.Cores = max(n, 0)
-	return s
+	kind    kind
+	workers int // 0: the kind's default
+	cores   int // 0: the kind's default
+	batch   int // processes: tasks per message; 0: chosen as the run goes
 }
 
 // Sequential runs tasks one after the other on one core, the talk's for loop: while the
 // run lasts GOMAXPROCS is 1, so a library that parallelizes internally (imaging.Resize
 // spreads its work over GOMAXPROCS goroutines) does not make the baseline parallel. Other
 // goroutines of the program share that core meanwhile.
-func Sequential() Strategy { return Strategy{Kind: KindSequential, Workers: 1} }
+func Sequential() Strategy { return Strategy{} }
 
 // Goroutines runs tasks on n goroutines, the counterpart of ThreadPoolExecutor(n).
 // n <= 0 means GOMAXPROCS.
-func Goroutines(n int) Strategy { return Strategy{Kind: KindGoroutines, Workers: max(n, 0)} }
+func Goroutines(n int) Strategy { return Strategy{kind: goroutines, workers: max(n, 0)} }
 
 // Processes runs tasks on n worker processes, the counterpart of ProcessPoolExecutor(n).
 // n <= 0 means the number of CPUs. Each worker gets its share of the cores, GOMAXPROCS =
 // max(1, CPUs/n), as each of Python's worker processes runs on one core (a GOMAXPROCS set
-// in the environment wins). See the package documentation for what a task needs to run in
-// a worker process.
-func Processes(n int) Strategy { return Strategy{Kind: KindProcesses, Workers: max(n, 0)} }
+// in the environment wins). Tasks travel in batches sized as the run goes (see
+// [Strategy.Batch]). See the package documentation for what a task needs to run in a
+// worker process.
+func Processes(n int) Strategy { return Strategy{kind: processes, workers: max(n, 0)} }
 
-// Size is the number of workers the strategy runs with, defaults resolved.
-func (s Strategy) Size() int {
+// OnCores returns s running on n cores (GOMAXPROCS = n): Goroutines(8).OnCores(1) is a
+// pool of eight that can only take turns on one core, as Python's threads do under the GIL.
+// For processes, n is each worker's GOMAXPROCS. n <= 0 restores the default.
+func (s Strategy) OnCores(n int) Strategy {
+	s.cores = max(n, 0)
+	return s
+}
+
+// Batch returns s sending n tasks at a time to each worker process, like
+// ProcessPoolExecutor.map's chunksize: a batch costs one round trip however many tasks it
+// holds, which is what makes tiny tasks worth sending to processes. Results, errors, spans
+// and progress stay per task. By default (n <= 0) the batch grows from one task as the
+// run measures how long tasks take: about 20 ms of work per batch, and never so large that
+// a worker is left idle while another has a long queue. Only process pools batch.
+func (s Strategy) Batch(n int) Strategy {
+	s.batch = max(n, 0)
+	return s
+}
+
+// Workers is the number of workers the strategy runs with, defaults resolved.
+func (s Strategy) Workers() int {
 	switch {
-	case s.Kind == KindSequential:
+	case s.kind == sequential:
 		return 1
-	case s.Workers > 0:
-		return s.Workers
-	case s.Kind == KindGoroutines:
+	case s.workers > 0:
+		return s.workers
+	case s.kind == goroutines:
 		return runtime.GOMAXPROCS(0)
 	default:
 		return runtime.NumCPU()
 	}
 }
 
-// String is the label used in tables and charts, e.g. "goroutines×4", or
-// "goroutines×4 on 1 core" when the cores are set.
-func (s Strategy) String() string {
-	name := "sequential"
-	if s.Kind != KindSequential {
-		name = fmt.Sprintf("%s×%d", s.Kind, s.Size())
+// coreCount is how many cores the strategy's tasks may use at once: 1 for sequential runs, the
+// workers capped by GOMAXPROCS for goroutines, the workers times each worker's GOMAXPROCS
+// capped by the CPUs for processes. CPU-bound work cannot go faster than this.
+func (s Strategy) coreCount() int {
+	switch s.kind {
+	case sequential:
+		return 1
+	case goroutines:
+		return min(s.Workers(), s.gomaxprocs())
 	}
-	switch {
-	case s.Cores == 0 || (s.Kind == KindSequential && s.Cores == 1):
-		return name
-	case s.Cores == 1:
-		return name + " on 1 core"
-	}
-	return fmt.Sprintf("%s on %d cores", name, s.Cores)
+	return min(s.Workers()*s.gomaxprocs(), runtime.NumCPU())
 }
 
-// cores is the GOMAXPROCS a sequential or goroutine run sets, 0 for "leave it".
-func (s Strategy) cores() int {
-	if s.Cores > 0 {
-		return s.Cores
+// String is the label used in tables and charts, e.g. "goroutines×4", or
+// "goroutines×4 on 1 core" when the cores are set, "processes×2, batch 100" when the
+// batch is.
+func (s Strategy) String() string {
+	name := "sequential"
+	switch s.kind {
+	case goroutines:
+		name = fmt.Sprintf("goroutines×%d", s.Workers())
+	case processes:
+		name = fmt.Sprintf("processes×%d", s.Workers())
 	}
-	if s.Kind == KindSequential {
+	switch {
+	case s.cores == 0 || (s.kind == sequential && s.cores == 1):
+	case s.cores == 1:
+		name += " on 1 core"
+	default:
+		name += fmt.Sprintf(" on %d cores", s.cores)
+	}
+	if s.kind == processes && s.batch > 0 {
+		name += fmt.Sprintf(", batch %d", s.batch)
+	}
+	return name
+}
+
+// gomaxprocs is the GOMAXPROCS the tasks run under: of this process for sequential and
+// goroutine runs, of each worker process for processes.
+func (s Strategy) gomaxprocs() int {
+	switch {
+	case s.cores > 0:
+		return s.cores
+	case s.kind == sequential:
 		return 1
+	case s.kind == goroutines:
+		return runtime.GOMAXPROCS(0)
 	}
-	return 0
+	return max(1, runtime.NumCPU()/s.Workers())
 }

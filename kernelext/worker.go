@@ -2,93 +2,27 @@ package kernelext
 
 import (
 	"bufio"
-	"bytes"
+	"cmp"
 	"context"
-	"encoding/binary"
 	"encoding/gob"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"runtime/debug"
+	"slices"
 	"strconv"
 	"syscall"
 	"time"
+
+	"github.com/speedup-go/speedup/internal/usage"
 )
 
-// The worker protocol: the parent starts os.Executable() with these variables set and two
-// pipes as file descriptors 3 (requests, parent → worker) and 4 (responses, worker →
-// parent). Each message is a frame: a 4-byte big-endian length and a gob encoding of one
-// value, encoded on its own so that a value that cannot be encoded fails its task and not
-// the stream.
-const (
-	envWorker   = "SPEEDUP_KERNELEXT_WORKER"    // the task name a worker serves
-	envWorkerID = "SPEEDUP_KERNELEXT_WORKER_ID" // its slot in the pool, 1..n
-	maxFrame    = 1 << 30
-)
+// replyEvery is how often a worker reports finished tasks of a long batch, so that the
+// parent's progress and an interrupt lose little.
+const replyEvery = 20 * time.Millisecond
 
-type request[In any] struct {
-	Index int
-	Input In
-}
-
-// errKind keeps the errors that callers test with errors.Is across the process boundary.
-type errKind int
-
-const (
-	errNone errKind = iota
-	errPlain
-	errPanic
-	errCanceled
-	errDeadline
-)
-
-type response[Out any] struct {
-	Hello      bool // the first frame, sent once the worker is ready
-	PID        int
-	Index      int
-	Value      Out
-	Kind       errKind
-	Err        string
-	Stack      string
-	Start, End int64 // Unix nanoseconds
-}
-
-func writeFrame(w *bufio.Writer, v any) error {
-	var buf bytes.Buffer
-	buf.Write(make([]byte, 4))
-	if err := gob.NewEncoder(&buf).Encode(v); err != nil {
-		return err
-	}
-	b := buf.Bytes()
-	binary.BigEndian.PutUint32(b, uint32(len(b)-4))
-	if _, err := w.Write(b); err != nil {
-		return err
-	}
-	return w.Flush()
-}
-
-func readFrame(r io.Reader, v any) error {
-	var size [4]byte
-	if _, err := io.ReadFull(r, size[:]); err != nil {
-		return err
-	}
-	n := binary.BigEndian.Uint32(size[:])
-	if n > maxFrame {
-		return fmt.Errorf("frame of %d bytes is too large", n)
-	}
-	b := make([]byte, n)
-	if _, err := io.ReadFull(r, b); err != nil {
-		if err == io.EOF {
-			err = io.ErrUnexpectedEOF
-		}
-		return err
-	}
-	return gob.NewDecoder(bytes.NewReader(b)).Decode(v)
-}
-
-// guardWorker stops a worker process that reached a run instead of serving its task:
-// the task was not created before the program's runs (see the package documentation).
+// guardWorker stops a worker process that reached a run instead of serving its task: the
+// task was not created before the program's runs (see the package documentation).
 func guardWorker(running string) {
 	want := os.Getenv(envWorker)
 	if want == "" {
@@ -100,87 +34,117 @@ func guardWorker(running string) {
 	os.Exit(4)
 }
 
-// serveWorker is a worker process's life: say hello, run each request, answer, and
-// return the exit code once the parent closes the request pipe.
+// serveWorker is a worker process's life: take over the task's stdout and stderr, say
+// hello, run each batch, reply, and return the exit code once the parent closes the batch
+// pipe.
 func serveWorker[In, Out any](t *Task[In, Out]) int {
-	// Non-blocking pipes go through Go's network poller: a read that blocks parks the
-	// goroutine instead of a thread, which on one core (GOMAXPROCS=1) saves the scheduler
-	// a hand-off that otherwise costs milliseconds per task.
-	_ = syscall.SetNonblock(3, true)
-	_ = syscall.SetNonblock(4, true)
-	reqs, resps := os.NewFile(3, "kernelext-requests"), os.NewFile(4, "kernelext-responses")
-	if reqs == nil || resps == nil {
-		fmt.Fprintln(os.Stderr, "kernelext worker: started without its pipes; workers are started by kernelext.Processes")
+	if err := takeOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "kernelext worker: %v; workers are started by kernelext.Processes\n", err)
 		return 2
 	}
+	// Non-blocking pipes go through Go's network poller: a read that blocks parks the
+	// goroutine instead of a thread, which on one core (GOMAXPROCS=1) saves the scheduler
+	// a hand-off that otherwise costs milliseconds per batch.
+	_ = syscall.SetNonblock(3, true)
+	_ = syscall.SetNonblock(4, true)
+	batches, replies := os.NewFile(3, "kernelext-batches"), os.NewFile(4, "kernelext-replies")
 	id, _ := strconv.Atoi(os.Getenv(envWorkerID))
 	w := Worker{ID: id, PID: os.Getpid()}
 	go exitWithParent()
 
-	out := bufio.NewWriter(resps)
-	if err := writeFrame(out, response[Out]{Hello: true, PID: w.PID}); err != nil {
+	finishProfile := profileWorker()
+	defer finishProfile()
+	heap0 := usage.HeapAllocated()
+	out := bufio.NewWriterSize(replies, 64<<10)
+	enc := gob.NewEncoder(out)
+	send := func(r reply[Out]) error {
+		if err := enc.Encode(r); err != nil {
+			return err
+		}
+		return out.Flush()
+	}
+	if err := send(reply[Out]{Hello: true, PID: w.PID}); err != nil {
 		fmt.Fprintf(os.Stderr, "kernelext worker: cannot talk to the parent: %v\n", err)
 		return 3
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	queue := make(chan request[In])
+	queue := make(chan batch[In], 1)
 	go func() {
-		// A closed request pipe means "stop": cancel the task in flight, if any.
+		// A closed batch pipe means "stop": cancel the task in flight, if any.
 		defer cancel()
 		defer close(queue)
-		in := bufio.NewReader(reqs)
+		dec := gob.NewDecoder(bufio.NewReaderSize(batches, 64<<10))
 		for {
-			var req request[In]
-			if err := readFrame(in, &req); err != nil {
+			var b batch[In]
+			if err := dec.Decode(&b); err != nil {
 				if !errors.Is(err, io.EOF) {
-					fmt.Fprintf(os.Stderr, "kernelext worker: reading a request: %v\n", err)
+					fmt.Fprintf(os.Stderr, "kernelext worker: reading a batch: %v\n", err)
 				}
 				return
 			}
-			queue <- req
+			queue <- b
 		}
 	}()
 
 	wctx := withWorker(ctx, w)
-	for req := range queue {
-		resp := response[Out]{PID: w.PID, Index: req.Index, Start: time.Now().UnixNano()}
-		v, err := safeCall(wctx, t.fn, req.Input)
-		resp.End = time.Now().UnixNano()
-		resp.Value = v
-		if err != nil {
-			resp.Err = err.Error()
-			var pe *PanicError
-			switch {
-			case errors.As(err, &pe):
-				resp.Kind, resp.Err, resp.Stack = errPanic, pe.Value, pe.Stack
-			case errors.Is(err, context.Canceled):
-				resp.Kind = errCanceled
-			case errors.Is(err, context.DeadlineExceeded):
-				resp.Kind = errDeadline
-			default:
-				resp.Kind = errPlain
+	for b := range queue {
+		n := len(b.Inputs)
+		r := reply[Out]{PID: w.PID, Lo: b.Lo, Values: make([]Out, 0, n), Starts: make([]int64, 0, n), Ends: make([]int64, 0, n)}
+		last := time.Now()
+		for i, in := range b.Inputs {
+			if ctx.Err() != nil {
+				break
+			}
+			start := time.Now()
+			v, err := call(wctx, t.fn, in)
+			end := time.Now()
+			r.add(v, start, end, err)
+			if i < len(b.Inputs)-1 && end.Sub(last) >= replyEvery {
+				if err := sendOutcomes(send, &r); err != nil {
+					return 3
+				}
+				last = end
 			}
 		}
-		if err := writeFrame(out, resp); err != nil {
-			var zero Out
-			resp.Value, resp.Kind = zero, errPlain
-			resp.Err = fmt.Sprintf("the result cannot be sent back to the parent process: %v", err)
-			if err := writeFrame(out, resp); err != nil {
-				fmt.Fprintf(os.Stderr, "kernelext worker: cannot talk to the parent: %v\n", err)
-				return 3
-			}
+		r.Done = true
+		if err := sendOutcomes(send, &r); err != nil {
+			return 3
 		}
 	}
+	_ = send(reply[Out]{Bye: true, PID: w.PID, Allocated: usage.HeapAllocated() - heap0})
 	return 0
 }
 
-func safeCall[In, Out any](ctx context.Context, fn func(context.Context, In) (Out, error), in In) (v Out, err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			err = &PanicError{Value: fmt.Sprint(p), Stack: string(debug.Stack())}
+// sendOutcomes sends r and starts the next reply of its batch after it. When the values
+// cannot be encoded, the reply is sent again without them, each of its tasks failing with
+// the reason (those that had failed already keep their own error).
+func sendOutcomes[Out any](send func(reply[Out]) error, r *reply[Out]) error {
+	err := send(*r)
+	if err != nil && !isPipeError(err) {
+		failed := map[int]bool{}
+		for _, f := range r.Failures {
+			failed[f.Task] = true
 		}
-	}()
-	return fn(ctx, in)
+		var failures []failure
+		for k := range r.Values {
+			if !failed[k] {
+				failures = append(failures, failure{Task: k, Kind: errPlain, Err: fmt.Sprintf("the result cannot be sent back to the parent process: %v", err)})
+			}
+		}
+		r.Failures = slices.SortedFunc(slices.Values(append(r.Failures, failures...)), func(a, b failure) int { return cmp.Compare(a.Task, b.Task) })
+		clear(r.Values)
+		err = send(*r)
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "kernelext worker: cannot talk to the parent: %v\n", err)
+		return err
+	}
+	r.next()
+	return nil
+}
+
+func isPipeError(err error) bool {
+	return errors.Is(err, syscall.EPIPE) || errors.Is(err, os.ErrClosed) || errors.Is(err, io.ErrClosedPipe)
 }
 
 // exitWithParent ends the worker when its parent is gone, on systems without a
@@ -193,27 +157,3 @@ func exitWithParent() {
 		}
 	}
 }
-
-// remoteError rebuilds a worker's error in the parent.
-func remoteError(kind errKind, msg, stack string) error {
-	switch kind {
-	case errNone:
-		return nil
-	case errPanic:
-		return &PanicError{Value: msg, Stack: stack}
-	case errCanceled:
-		return &wrapped{msg, context.Canceled}
-	case errDeadline:
-		return &wrapped{msg, context.DeadlineExceeded}
-	}
-	return errors.New(msg)
-}
-
-// wrapped is an error message from a worker that still matches its sentinel with errors.Is.
-type wrapped struct {
-	msg string
-	err error
-}
-
-func (e *wrapped) Error() string { return e.msg }
-func (e *wrapped) Unwrap() error { return e.err }

@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -221,15 +220,8 @@ func RunAirTemp(ctx context.Context, python, baseURL string, opts AirTempOptions
 	if !strings.HasPrefix(baseURL, "http://") && !strings.HasPrefix(baseURL, "https://") {
 		return nil, fmt.Errorf("python: base URL %q: want http://host:port", baseURL)
 	}
-	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("python: not started: %w", err)
-	}
-	dir, scriptPath, err := writeScript(AirTempScriptName, airTempScript)
-	if err != nil {
-		return nil, err
-	}
-	defer os.RemoveAll(dir)
-	out, err := execScript(ctx, python, dir, AirTempScriptName, append([]string{scriptPath, baseURL}, args...), opts.Stderr)
+	args = append([]string{baseURL, "--json", "--die-with-parent"}, args...)
+	out, err := runScript(ctx, python, AirTempScriptName, airTempScript, args, map[string][]byte{}, opts.Stderr)
 	if err != nil {
 		return nil, err
 	}

@@ -8,12 +8,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/speedup-go/speedup/internal/stats"
 )
 
 //go:embed talk_image_resize.py
@@ -175,17 +176,9 @@ func seconds(xs []float64) []time.Duration {
 	return out
 }
 
-func median(xs []float64) time.Duration {
-	if len(xs) == 0 {
-		return 0
-	}
-	s := slices.Clone(xs)
-	slices.Sort(s)
-	m := s[len(s)/2]
-	if len(s)%2 == 0 {
-		m = (s[len(s)/2-1] + m) / 2
-	}
-	return time.Duration(m * float64(time.Second))
+// median is the median of seconds as a duration, 0 for none.
+func median(seconds []float64) time.Duration {
+	return time.Duration(stats.Median(seconds) * float64(time.Second))
 }
 
 // WallTimes returns Wall as durations.
@@ -316,14 +309,6 @@ func run(ctx context.Context, python string, paths []string, args []string, stde
 	if len(paths) == 0 {
 		return nil, errors.New("python: no image paths")
 	}
-	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("python: not started: %w", err)
-	}
-	dir, scriptPath, err := writeScript(ScriptName, script)
-	if err != nil {
-		return nil, err
-	}
-	defer os.RemoveAll(dir)
 	var list bytes.Buffer
 	for _, p := range paths {
 		if strings.ContainsAny(p, "\r\n") {
@@ -335,11 +320,8 @@ func run(ctx context.Context, python string, paths []string, args []string, stde
 		list.WriteString(p)
 		list.WriteByte('\n')
 	}
-	listPath := filepath.Join(dir, "paths.txt")
-	if err := os.WriteFile(listPath, list.Bytes(), 0o644); err != nil {
-		return nil, fmt.Errorf("python: %w", err)
-	}
-	out, err := execScript(ctx, python, dir, ScriptName, append([]string{scriptPath, listPath}, args...), stderr)
+	args = append([]string{"paths.txt", "--json", "--die-with-parent"}, args...)
+	out, err := runScript(ctx, python, ScriptName, script, args, map[string][]byte{"paths.txt": list.Bytes()}, stderr)
 	if err != nil {
 		return nil, err
 	}

@@ -13,53 +13,50 @@ import (
 	"time"
 )
 
-// writeScript writes a script's source into a new temporary folder, which the caller
-// removes, and returns the folder and the script's path.
-func writeScript(name, source string) (dir, path string, err error) {
-	dir, err = os.MkdirTemp("", "speedup-python-")
-	if err != nil {
-		return "", "", fmt.Errorf("python: %w", err)
-	}
-	path = filepath.Join(dir, name)
-	if err := os.WriteFile(path, []byte(source), 0o644); err != nil {
-		os.RemoveAll(dir)
-		return "", "", fmt.Errorf("python: %w", err)
-	}
-	return dir, path, nil
-}
-
 // onStart, if set (by tests), is called with the pid of the Python process once started.
 var onStart func(pid int)
 
-// scriptOutput is what a script that exited normally wrote.
-type scriptOutput struct {
+// output is what a script printed: its stdout, and the end of its stderr.
+type output struct {
 	stdout []byte
 	stderr *tailBuffer
 }
 
-// execScript runs `python -u args... --json --die-with-parent` in dir (args starting
-// with the script's path) in a process group of its own, and returns what it wrote.
-// name is the script's name for errors. When ctx is cancelled it kills the whole group
-// and returns an error wrapping ctx.Err(); after the script exits it kills whatever of
-// the group is left. A script that fails is an error ending with the last lines of its
-// stderr; stderr, if not nil, also receives the script's stderr as it runs.
-func execScript(ctx context.Context, python, dir, name string, args []string, stderr io.Writer) (*scriptOutput, error) {
-	argv := append(append([]string{"-u"}, args...), "--json", "--die-with-parent")
-	cmd := exec.Command(python, argv...)
+// runScript runs one of the embedded scripts, source, with python: written as name to a
+// temporary folder, beside files (name → content), which is also its working directory,
+// so args may name them. The script runs in a process group of its own, killed when ctx
+// is done and once the script ends (a pool worker it did not reap). A script that fails is
+// an error ending with the last lines of its stderr; stderr, if not nil, also gets it all.
+func runScript(ctx context.Context, python, name, source string, args []string, files map[string][]byte, stderr io.Writer) (output, error) {
+	out := output{stderr: &tailBuffer{max: 8 << 10}}
+	if err := ctx.Err(); err != nil {
+		return out, fmt.Errorf("python: %s not started: %w", name, err)
+	}
+	dir, err := os.MkdirTemp("", "speedup-python-")
+	if err != nil {
+		return out, fmt.Errorf("python: %w", err)
+	}
+	defer os.RemoveAll(dir)
+	files[name] = []byte(source)
+	for f, data := range files {
+		if err := os.WriteFile(filepath.Join(dir, f), data, 0o644); err != nil {
+			return out, fmt.Errorf("python: %w", err)
+		}
+	}
+	cmd := exec.Command(python, append([]string{"-u", name}, args...)...)
 	cmd.Dir = dir
 	cmd.SysProcAttr = sysProcAttr()
-	// A pool's workers inherit stdout and stderr; should one outlive the script, do
-	// not wait for it to close them (it is killed with the group below).
+	// A pool's workers inherit stdout and stderr; should one outlive the script, do not
+	// wait for it to close them (it is killed with the group below).
 	cmd.WaitDelay = 2 * time.Second
 	var stdout bytes.Buffer
-	tail := &tailBuffer{max: 8 << 10}
 	cmd.Stdout = &stdout
-	cmd.Stderr = tail
+	cmd.Stderr = out.stderr
 	if stderr != nil {
-		cmd.Stderr = io.MultiWriter(tail, stderr)
+		cmd.Stderr = io.MultiWriter(out.stderr, stderr)
 	}
 	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("python: starting %s: %w", python, err)
+		return out, fmt.Errorf("python: starting %s: %w", python, err)
 	}
 	pid := cmd.Process.Pid
 	if onStart != nil {
@@ -77,16 +74,17 @@ func execScript(ctx context.Context, python, dir, name string, args []string, st
 	}()
 	werr := cmd.Wait()
 	close(done)
-	killGroup(pid) // whatever of the group is left (a worker the script did not reap)
+	killGroup(pid) // whatever of the group is left
+	out.stdout = stdout.Bytes()
 	select {
 	case <-killed:
-		return nil, fmt.Errorf("python: %s stopped: %w", name, ctx.Err())
+		return out, fmt.Errorf("python: %s stopped: %w", name, ctx.Err())
 	default:
 	}
 	if werr != nil {
-		return nil, fmt.Errorf("python: %s %s: %v%s", python, name, werr, tail.suffix())
+		return out, fmt.Errorf("python: %s %s: %v%s", python, name, werr, out.stderr.suffix())
 	}
-	return &scriptOutput{stdout: stdout.Bytes(), stderr: tail}, nil
+	return out, nil
 }
 
 // tailBuffer keeps the last max bytes written to it.

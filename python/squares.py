@@ -4,7 +4,7 @@ appending to a list, and by a list comprehension, for each size n given.
 
 Usage: python3 squares.py [--repeat 3] [--json] N [N ...]
 
-For each size it times the call with timeit (enough calls for ~0.2 s, at least one) and
+For each size it times the call with timeit (enough calls for ~0.1 s, at least one) and
 reports the median seconds per call of `repeat` repetitions, as Go's kernelext.TimeIt does.
 Standard library only.
 """
@@ -30,11 +30,11 @@ def list_comprehension(n):
 def measure(fn, n, repeat):
     timer = timeit.Timer(lambda: fn(n))
     number = 1
-    while True:  # timeit's autorange, aiming at 0.2 s per repetition
+    while True:  # timeit's autorange, aiming at 0.1 s per repetition, as kernelext.TimeIt
         took = timer.timeit(number)
-        if took >= 0.2:
+        if took >= 0.1:
             break
-        number = max(number * 2, int(number * 0.2 / max(took, 1e-9) * 1.05))
+        number = max(number * 2, int(number * 0.1 / max(took, 1e-9) * 1.05))
     runs = [took / number] + [timer.timeit(number) / number for _ in range(repeat - 1)]
     return statistics.median(runs)
 

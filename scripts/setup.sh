@@ -3,9 +3,11 @@
 # project folder (nothing is written to $HOME except Go's usual module and build caches):
 #
 #   .tools/bin/   gonb (the Jupyter kernel) and goimports, pinned by go.mod's `tool` lines;
-#                 gopls (optional, for completion in JupyterLab)
+#                 speedup-kernel (cmd/speedup-kernel: runs gonb so that nothing it started
+#                 outlives it); gopls (optional, for completion in JupyterLab)
 #   .venv/        Python virtual environment with requirements.txt (JupyterLab, nbclient, pytest)
-#   .venv/share/jupyter/kernels/gonb/   the "Go (gonb)" kernelspec, pointing at .tools/bin/gonb
+#   .venv/share/jupyter/kernels/gonb/   the "Go (gonb)" kernelspec: .tools/bin/speedup-kernel
+#                 running .tools/bin/gonb
 #
 # Idempotent: a second run only checks stamps and takes a second or two.
 # Environment: PYTHON=/path/to/python3.X picks the interpreter for the venv (default python3).
@@ -36,7 +38,20 @@ else
     die "'go install tool' failed (see above). It needs the Go module proxy (or a warm module cache)."
   fi
   printf '%s\n' "$tools_sha" > "$tools_stamp"
-  ok "gonb $("$TOOLS_BIN/gonb" -V 2>/dev/null | head -n1 || true) and goimports installed ($(elapsed "$t") s)"
+  ok "gonb $(go version -m "$TOOLS_BIN/gonb" | awk '$1 == "mod" { print $3 }') and goimports installed ($(elapsed "$t") s)"
+fi
+
+# The kernel's guard, built from this repository (offline: its only dependency, x/sys, is in
+# go.mod). Rebuilt when its source, go.mod or Go changes.
+guard_stamp="$ROOT/.tools/.speedup-kernel.stamp"
+guard_sha="$(sha_of go.mod go.sum cmd/speedup-kernel/*.go; printf '%s' "$GO_VERSION")"
+if [ -x "$TOOLS_BIN/speedup-kernel" ] && [ "$(cat "$guard_stamp" 2>/dev/null)" = "$guard_sha" ]; then
+  ok "speedup-kernel already built in .tools/bin"
+else
+  step "building speedup-kernel (cmd/speedup-kernel, the kernel's guard) into .tools/bin"
+  GOBIN="$TOOLS_BIN" go install ./cmd/speedup-kernel || die "'go install ./cmd/speedup-kernel' failed (see above)"
+  printf '%s\n' "$guard_sha" > "$guard_stamp"
+  ok "speedup-kernel built"
 fi
 
 # gopls is optional: GoNB uses it for completion and hover docs in JupyterLab.
@@ -58,12 +73,17 @@ else
   fi
 fi
 
-# --- 3. Go module cache: everything go.mod needs, so notebooks later run offline --------------
-t="$(now_s)"
-if ! go mod download; then
-  die "'go mod download' failed (see above): the Go module proxy must be reachable on first set-up."
+# --- 3. Go module cache and build cache: everything a notebook imports, so notebooks run -----
+#        offline and their first cell compiles in seconds (scripts/modules.sh)
+modules_stamp="$ROOT/.tools/.modules-stamp"
+modules_sha="$(sha_of go.mod go.sum scripts/modules.sh; printf '%s %s' "$GO_VERSION" "$(go env GOMODCACHE)")"
+if [ "$(cat "$modules_stamp" 2>/dev/null)" = "$modules_sha" ] && GOPROXY=off GOFLAGS=-mod=readonly go list -deps ./... >/dev/null 2>&1; then
+  ok "Go modules already in the module cache ($(go env GOMODCACHE)), build cache warm"
+else
+  step "downloading the Go modules the notebooks need and warming the build cache"
+  bash "$ROOT/scripts/modules.sh"
+  printf '%s\n' "$modules_sha" > "$modules_stamp"
 fi
-ok "Go modules in the module cache ($(go env GOMODCACHE)) ($(elapsed "$t") s)"
 
 # --- 4. Python venv with JupyterLab, nbclient, pytest ------------------------------------------
 venv_ok() { [ -x "$VENV/bin/python" ] && "$VENV/bin/python" -c "import sys" >/dev/null 2>&1; }
@@ -91,6 +111,12 @@ fi
 
 # --- 5. The "Go (gonb)" kernelspec, project-local ----------------------------------------------
 # Written by us rather than `gonb --install` (which writes into ~/.local/share/jupyter).
+# Jupyter starts speedup-kernel, which runs gonb. On Linux it makes sure that nothing the
+# kernel started (gopls, the cell's program and its workers) outlives it, however it ends,
+# and passes interrupts on to the build steps of a cell too: hence interrupt_mode "signal"
+# (Jupyter sends SIGINT to it; with "message" the interrupt would reach GoNB only, which
+# does not stop a cell that is still being built). Elsewhere it simply executes gonb, and
+# the interrupt stays a message, as GoNB's own kernelspec has it. See cmd/speedup-kernel.
 # jupyter_client substitutes ${PATH} in a kernelspec's env from the environment of whoever
 # starts the kernel (JupyterLab or nbclient), so the kernel finds .tools/bin (goimports,
 # gopls) and this Go toolchain first, then the user's PATH.
@@ -100,10 +126,13 @@ changed="$("$VENV/bin/python" - "$kernel_dir" "$TOOLS_BIN" "$GOROOT_BIN" "$gonb_
 import json, os, shutil, sys
 kernel_dir, tools_bin, goroot_bin, gonb_dir = sys.argv[1:5]
 spec = {
-    "argv": [os.path.join(tools_bin, "gonb"), "--kernel", "{connection_file}", "--logtostderr"],
+    "argv": [
+        os.path.join(tools_bin, "speedup-kernel"), "--gonb", os.path.join(tools_bin, "gonb"), "--",
+        "--kernel", "{connection_file}", "--logtostderr",
+    ],
     "display_name": "Go (gonb)",
     "language": "go",
-    "interrupt_mode": "message",
+    "interrupt_mode": "signal" if sys.platform.startswith("linux") else "message",
     "env": {"PATH": tools_bin + os.pathsep + goroot_bin + os.pathsep + "${PATH}"},
 }
 text = json.dumps(spec, indent=2) + "\n"

@@ -7,7 +7,8 @@
 #   scripts/test.sh browser    [node args]     setup, browser tests (tests/browser; e.g. --test-name-pattern=toast)
 #
 # Notebook-test knobs (environment): SPEEDUP_NOTEBOOKS_DIR, SPEEDUP_OFFLINE=0 (let the kernel
-# download modules; by default it runs with GOPROXY=off), SPEEDUP_NOTEBOOK_MAX_SECONDS, SPEEDUP_CELL_TIMEOUT — see tests/notebooks/nbrun.py.
+# download modules; by default it runs with GOPROXY=off), SPEEDUP_NOTEBOOK_MAX_SECONDS, SPEEDUP_CELL_TIMEOUT — see tests/notebooks/nbrun.py;
+# SPEEDUP_INTERRUPT_TRIALS, SPEEDUP_LIFECYCLE_KERNEL — see tests/notebooks/test_kernel_lifecycle.py.
 # Browser-test knobs: SPEEDUP_BROWSER=skip (skip that step, loudly), SPEEDUP_CHROMIUM (default
 # /usr/bin/chromium), SPEEDUP_BROWSER_NOTEBOOK_TIMEOUT — see tests/browser/lib/config.js.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -78,9 +79,31 @@ browser_tests() {
     printf '%s\n' "$sha" > "$stamp"
   fi
   local rc=0
-  (cd "$dir" && node --test --test-reporter=spec --test-concurrency=1 "$@" export.test.js lab.test.js) || rc=$?
+  (cd "$dir" && node --test --test-reporter=spec --test-concurrency=1 "$@" charts.test.js export.test.js lab.test.js) || rc=$?
   say "screenshots in build/screenshots/; HTML exports, saved notebooks and JupyterLab's log in build/browser/"
   return "$rc"
+}
+
+# setup_modcache proves that set-up downloads every module a notebook needs: it fills an empty
+# module cache, build/_modcache-setup, by running set-up's module step (scripts/modules.sh)
+# against a proxy that is the machine's own module cache, and the notebook tests then run
+# their kernel with that cache and no proxy. A module set-up forgot fails a notebook here,
+# even on a machine whose own cache has it. SPEEDUP_MODCACHE_PROOF=0 skips it.
+setup_modcache() {
+  [ "${SPEEDUP_MODCACHE_PROOF:-1}" = 1 ] || return 0
+  local dir="$BUILD/_modcache-setup" own stamp sha
+  own="$(go env GOMODCACHE)"
+  stamp="$BUILD/.modcache-setup-stamp"
+  sha="$(sha_of go.mod go.sum scripts/modules.sh; go env GOVERSION)"
+  if [ "$(cat "$stamp" 2>/dev/null)" != "$sha" ] || [ ! -d "$dir" ]; then
+    step "filling build/_modcache-setup with what set-up downloads, and nothing else"
+    if [ -d "$dir" ]; then GOMODCACHE="$dir" go clean -modcache; fi
+    GOFLAGS=-modcacherw GOMODCACHE="$dir" GOPROXY="file://$own/cache/download" GOSUMDB=off \
+      bash "$ROOT/scripts/modules.sh" || return 1
+    printf '%s\n' "$sha" > "$stamp"
+  fi
+  export SPEEDUP_KERNEL_GOMODCACHE="$dir"
+  say "the notebooks' kernel uses build/_modcache-setup: only the modules set-up downloads"
 }
 
 run_step() {
@@ -111,10 +134,11 @@ run_step() {
       banner "go test -count=1 ./..."
       go test -count=1 ./... || rc=$? ;;
     notebooks)
-      banner "notebook tests (pytest tests/notebooks: every notebooks/*.ipynb through the GoNB kernel)"
+      banner "notebook tests (pytest tests/notebooks: every notebooks/*.ipynb through the GoNB kernel; kernels killed and interrupted)"
       jupyter_env
       [ -x "$VENV/bin/python" ] || die ".venv is missing: run make setup"
-      "$VENV/bin/python" -m pytest "$ROOT/tests/notebooks" -v -o cache_dir="$BUILD/.pytest_cache" "$@" || rc=$?
+      setup_modcache || rc=$?
+      [ "$rc" = 0 ] && "$VENV/bin/python" -m pytest "$ROOT/tests/notebooks" -v -o cache_dir="$BUILD/.pytest_cache" "$@" || rc=$?
       say "executed notebooks saved in build/notebooks/ (fixtures in build/notebooks-fixtures/)" ;;
     browser)
       banner "browser tests (tests/browser: each notebook run in JupyterLab in Chromium; HTML exports with and without JavaScript)"

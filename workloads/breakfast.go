@@ -10,11 +10,13 @@ import (
 // offsets from the start of breakfast.
 type Step struct {
 	Name       string // "brew coffee", "toast slice 1" or "toast slice 2"
+	Who        string // what does it: "coffee machine" or "toaster"
 	Start, End time.Duration
 }
 
 // Breakfast is what [Kitchen.MakeBreakfast] did and how long it all took.
 type Breakfast struct {
+	Name  string        // "synchronous" or "asynchronous"
 	Steps []Step        // in plan order: brew coffee, toast slice 1, toast slice 2
 	Total time.Duration // from the start of breakfast until every step is done
 }
@@ -40,7 +42,7 @@ func (k Kitchen) MakeBreakfast(ctx context.Context, async bool) (Breakfast, erro
 	start := time.Now()
 
 	brew := func() (Step, error) {
-		s := Step{Name: "brew coffee", Start: time.Since(start)}
+		s := Step{Name: "brew coffee", Who: "coffee machine", Start: time.Since(start)}
 		if err := sleep(ctx, k.Duration(BrewMinutes)); err != nil {
 			return s, fmt.Errorf("brew coffee: %w", err)
 		}
@@ -50,7 +52,7 @@ func (k Kitchen) MakeBreakfast(ctx context.Context, async bool) (Breakfast, erro
 	toast := func() ([]Step, error) {
 		var steps []Step
 		for slice := 1; slice <= 2; slice++ {
-			s := Step{Name: fmt.Sprintf("toast slice %d", slice), Start: time.Since(start)}
+			s := Step{Name: fmt.Sprintf("toast slice %d", slice), Who: "toaster", Start: time.Since(start)}
 			if _, err := k.ToastSlice(ctx, slice); err != nil {
 				return steps, err
 			}
@@ -88,7 +90,10 @@ func (k Kitchen) MakeBreakfast(ctx context.Context, async bool) (Breakfast, erro
 		}
 	}
 
-	var b Breakfast
+	b := Breakfast{Name: "synchronous"}
+	if async {
+		b.Name = "asynchronous"
+	}
 	if brewErr == nil {
 		b.Steps = append(b.Steps, coffee)
 	}

@@ -40,16 +40,19 @@ func TestMakeBreakfast(t *testing.T) {
 				t.Errorf("synchronous breakfast took %v, less than its steps one after the other (%v)", b.Total, sum)
 			}
 			wantSteps := []struct {
-				name    string
-				minutes float64
-			}{{"brew coffee", BrewMinutes}, {"toast slice 1", ToastMinutes}, {"toast slice 2", ToastMinutes}}
+				name, who string
+				minutes   float64
+			}{{"brew coffee", "coffee machine", BrewMinutes}, {"toast slice 1", "toaster", ToastMinutes}, {"toast slice 2", "toaster", ToastMinutes}}
+			if want := map[bool]string{false: "synchronous", true: "asynchronous"}[tt.async]; b.Name != want {
+				t.Errorf("breakfast named %q, want %q", b.Name, want)
+			}
 			if len(b.Steps) != len(wantSteps) {
 				t.Fatalf("steps = %+v, want %d", b.Steps, len(wantSteps))
 			}
 			for i, w := range wantSteps {
 				s := b.Steps[i]
-				if s.Name != w.name {
-					t.Errorf("step %d is %q, want %q", i, s.Name, w.name)
+				if s.Name != w.name || s.Who != w.who {
+					t.Errorf("step %d is %q by %q, want %q by %q", i, s.Name, s.Who, w.name, w.who)
 				}
 				if got := k.TalkMinutes(s.End - s.Start); got < w.minutes {
 					t.Errorf("%s took %.2f minutes, want at least %v", s.Name, got, w.minutes)

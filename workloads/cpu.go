@@ -90,3 +90,10 @@ func isPrime(n int) bool {
 	}
 	return true
 }
+
+// Nothing is a task that does nothing: it returns its input. Running it measures what a
+// strategy costs per task and nothing else.
+func Nothing(_ context.Context, x int) (int, error) { return x, nil }
+
+// Square squares its input: a task of a few nanoseconds, too small to share.
+func Square(_ context.Context, x int) (int, error) { return x * x, nil }

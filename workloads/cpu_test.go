@@ -124,3 +124,12 @@ func BenchmarkCountPrimes100k(b *testing.B) {
 		}
 	}
 }
+
+func TestTinyTasks(t *testing.T) {
+	if v, err := Nothing(context.Background(), 7); v != 7 || err != nil {
+		t.Errorf("Nothing(7) = %v, %v", v, err)
+	}
+	if v, err := Square(context.Background(), 7); v != 49 || err != nil {
+		t.Errorf("Square(7) = %v, %v", v, err)
+	}
+}

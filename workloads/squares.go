@@ -54,3 +54,14 @@ func SquaresInto(out []int, c Chunk) int {
 	}
 	return len(part)
 }
+
+// Powers lists the powers of ten from 10^lo to 10^hi, the sizes of the talk's loops.
+func Powers(lo, hi int) []int {
+	var out []int
+	for n, e := 1, 0; e <= hi; n, e = n*10, e+1 {
+		if e >= lo {
+			out = append(out, n)
+		}
+	}
+	return out
+}

@@ -69,3 +69,12 @@ func BenchmarkSquares(b *testing.B) {
 		}
 	})
 }
+
+func TestPowers(t *testing.T) {
+	if got := Powers(2, 5); !slices.Equal(got, []int{100, 1000, 10_000, 100_000}) {
+		t.Errorf("Powers(2, 5) = %v", got)
+	}
+	if got := Powers(3, 2); len(got) != 0 {
+		t.Errorf("Powers(3, 2) = %v", got)
+	}
+}

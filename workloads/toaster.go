@@ -71,6 +71,15 @@ func (k Kitchen) ToastSlice(ctx context.Context, slice int) (Toast, error) {
 	return Toast{Slice: slice, Minutes: k.TalkMinutes(time.Since(start)), PID: os.Getpid()}, nil
 }
 
+// ToastUnlucky toasts like [Kitchen.ToastSlice], except that slice 13 catches fire: a task
+// that fails, to show that a failing task fails alone.
+func (k Kitchen) ToastUnlucky(ctx context.Context, slice int) (Toast, error) {
+	if slice == 13 {
+		return Toast{}, fmt.Errorf("slice %d caught fire", slice)
+	}
+	return k.ToastSlice(ctx, slice)
+}
+
 // Slices numbers n slices of bread: 1, 2, …, n. It returns an empty, non-nil
 // slice when n ≤ 0.
 func Slices(n int) []int {

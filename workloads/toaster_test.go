@@ -171,3 +171,13 @@ func TestSetTableTakesItsMinutesAndStopsOnCancel(t *testing.T) {
 		t.Errorf("cancelled SetTable = %v", err)
 	}
 }
+
+func TestUnluckySliceCatchesFire(t *testing.T) {
+	k := Kitchen{Minute: time.Millisecond}
+	if _, err := k.ToastUnlucky(context.Background(), 13); err == nil || !strings.Contains(err.Error(), "slice 13 caught fire") {
+		t.Errorf("slice 13: %v", err)
+	}
+	if toast, err := k.ToastUnlucky(context.Background(), 12); err != nil || toast.Slice != 12 {
+		t.Errorf("slice 12: %+v, %v", toast, err)
+	}
+}

@@ -7,17 +7,21 @@ that the checks catch GoNB's ways of reporting failures). Knobs, all environment
   SPEEDUP_BUILD_DIR             where executed notebooks are saved (default: <repo>/build)
   SPEEDUP_OFFLINE               1 (default): the kernel runs with GOPROXY=off, proving the notebooks
                                 need no module download after setup; 0: the kernel may download
+  SPEEDUP_KERNEL_GOMODCACHE     the module cache the kernel uses (scripts/test.sh points it at one
+                                that set-up's downloads alone filled); default: the usual one
   SPEEDUP_CELL_TIMEOUT          seconds one cell may take (default 600)
   SPEEDUP_NOTEBOOK_MAX_SECONDS  seconds a whole notebook may take, kernel start included (default 120)
 
-How GoNB v0.11.1 reports failures (seen through nbclient):
-  * a cell that does not compile: a display_data text/html report (class "gonb-err-location",
-    with the compiler message) plus an output_type "error" whose evalue is only
-    'failed to run ".../go build -o ...": exit status 1'. nbclient stops there.
-  * a program that exits non-zero (os.Exit, log.Fatal, panic) or a failing `!` shell line:
-    NO error output, the cell's status is "ok" and execution goes on. The only trace is a
-    stderr stream line "exit status N" (or "signal: killed"), after whatever the program
-    printed (e.g. "panic: ..." split over several stream outputs).
+How GoNB v0.11.4 reports failures (seen through nbclient):
+  * a cell that does not compile: a display_data text/html report (one <div> per line, the
+    compiler message after a "gonb-err-location" span) plus an output_type "error" whose evalue
+    is only 'failed to run ".../go build -o ...": exit status 1'. nbclient stops there.
+  * a program that exits non-zero (os.Exit, log.Fatal, panic, kernelext.Check): a stderr stream
+    line "exit status N" after whatever the program printed (a panic's stack, with GoNB's
+    "[[ Cell [1] Line 2 ]]" markers, and an HTML report of the cell lines), then an output_type
+    "error" with evalue "exit status N". nbclient stops there too.
+  * a failing `!` shell line: NO error output, the cell's status is "ok" and execution goes
+    on; the only trace is a stderr stream line "exit status N".
   So the checks below look at stderr text, joined per cell, as well as error outputs.
 """
 
@@ -57,6 +61,9 @@ def kernel_env() -> dict[str, str]:
         # GOPROXY=off does not stop `go get` from asking the checksum database about modules
         # missing from go.sum: point it nowhere, so a notebook that needs it fails here too.
         env["GOSUMDB"] = "sum.golang.org https://127.0.0.1:9"
+    if os.environ.get("SPEEDUP_KERNEL_GOMODCACHE"):
+        env["GOMODCACHE"] = os.environ["SPEEDUP_KERNEL_GOMODCACHE"]
+        env["GOFLAGS"] = (env.get("GOFLAGS", "") + " -modcacherw").strip()
     return env
 
 
@@ -213,7 +220,7 @@ class _GonbErrorText(html.parser.HTMLParser):
                 self._skip += 1
         elif tag == "style" or (tag == "div" and "gonb-err-context" in cls.split()):
             self._skip = 1
-        elif tag == "br":
+        elif tag in ("br", "div"):  # v0.11.1 broke lines with <br>, v0.11.4 puts each in a <div>
             self.parts.append("\n")
 
     def handle_endtag(self, tag):
@@ -273,7 +280,9 @@ def _line_at(text: str, pos: int) -> str:
     return text[pos : end if end >= 0 else len(text)]
 
 
-ECHARTS_BUNDLE = re.compile(r'w\.__speedupEcharts=\(function\(b\)')
+# The first chart output of a session calls the bundle's loader with the gzipped library in
+# base64 (gzip's magic bytes encode as "H4sI").
+ECHARTS_BUNDLE = re.compile(r'\)\(w,"H4sI')
 
 
 def chart_problems(name: str, nb) -> list[str]:

@@ -24,6 +24,8 @@ BAD = {
     "bad_log_fatal.ipynb": ("errors", r"cell\[1\].*stderr line 'exit status 1'.*\n.*cannot open data"),
     "bad_shell.ipynb": ("errors", r"cell\[1\].*stderr line 'exit status 2'.*\n.*No such file"),
     "bad_stderr_error.ipynb": ("errors", r"cell\[1\].*stderr line 'error: could not fetch"),
+    # kernelext.Check(err), how every notebook cell stops on an error: red on stderr, exit status 1.
+    "bad_check.ipynb": ("errors", r"cell\[2\].*stderr line 'exit status 1'.*\n.*no bread in the kitchen"),
     "bad_no_chart.ipynb": ("charts", r"no chart output"),
     "bad_cdn_chart.ipynb": ("charts", r"cell\[2\].*loads from the network.*<script src=\"https://cdn"),
 }

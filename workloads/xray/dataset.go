@@ -186,3 +186,37 @@ func extract(f *zip.File, out string) error {
 	}
 	return w.Close()
 }
+
+// TrainNormal returns the images of train/NORMAL, the folder the talk resizes: of the
+// real Kaggle set at real (a chest_xray folder or chest-xray-pneumonia.zip, see [Open]; at
+// most cfg.Count of its images when Count > 0), or, when real is "", of the synthetic set
+// of cfg, generated in cache the first time and reused after (see [Generate]).
+func TrainNormal(real, cache string, cfg Config) (*Dataset, []string, error) {
+	var ds *Dataset
+	var err error
+	if real != "" {
+		ds, err = Open(real)
+	} else {
+		ds, err = Generate(cache, cfg)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	files, err := ds.Files("train", "NORMAL")
+	if err != nil {
+		return nil, nil, err
+	}
+	if real != "" && cfg.Count > 0 && len(files) > cfg.Count {
+		files = files[:cfg.Count]
+	}
+	return ds, files, nil
+}
+
+// Names are the files' base names, e.g. to name the tasks of a timeline.
+func Names(files []string) []string {
+	out := make([]string, len(files))
+	for i, f := range files {
+		out[i] = filepath.Base(f)
+	}
+	return out
+}

@@ -169,3 +169,26 @@ func TestOpenZipRefused(t *testing.T) {
 		})
 	}
 }
+
+func TestTrainNormal(t *testing.T) {
+	cache := t.TempDir()
+	_, files, err := TrainNormal("", cache, Config{Count: 5, Seed: 3})
+	if err != nil || len(files) != 5 || !strings.HasPrefix(files[0], cache) {
+		t.Fatalf("synthetic: %v, %v", files, err)
+	}
+	if names := Names(files); names[0] != filepath.Base(files[0]) || strings.Contains(names[0], "/") {
+		t.Errorf("Names = %v", names)
+	}
+	// The synthetic set's chest_xray folder opens as a real one would, cut to Count.
+	ds, _, err := TrainNormal("", cache, Config{Count: 5, Seed: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, real, err := TrainNormal(ds.Root(), "", Config{Count: 2})
+	if err != nil || len(real) != 2 {
+		t.Errorf("real folder: %v, %v", real, err)
+	}
+	if _, _, err := TrainNormal(filepath.Join(cache, "missing"), "", Config{}); err == nil {
+		t.Error("a missing folder gave no error")
+	}
+}

@@ -33,7 +33,7 @@ func TestMain(m *testing.M) {
 
 // shared is one small generated dataset (3 train/NORMAL images, 8 in all)
 // for the tests that only read it.
-func shared(t *testing.T) *Dataset {
+func shared(t testing.TB) *Dataset {
 	t.Helper()
 	sharedOnce.Do(func() {
 		sharedDir, sharedErr = os.MkdirTemp("", "xray-test-")

@@ -77,7 +77,9 @@ func Resize(ctx context.Context, path string) (Thumb, error) {
 // ResizeFast is Resize done the way libjpeg lets Pillow do it with
 // Image.draft: decode the JPEG at 1/8 scale with package jpegdc, reading
 // each 8x8 block's mean from its DC coefficient instead of decoding every
-// pixel, then resize that (a 2000x1600 X-ray becomes 250x200) to 64x64.
+// pixel, then resize that (a 2000x1600 X-ray becomes 250x200) to 64x64
+// with Resize's filter, on one goroutine and one channel (imaging's result,
+// byte for byte, several times faster).
 // Files jpegdc does not support (progressive JPEGs, PNGs, ...) get Resize's
 // full decode. The thumbnails differ from Resize's by a level or two: an
 // 8x8 box average comes first, and the last block column and row are
@@ -111,7 +113,7 @@ func resizeFast(data []byte) (Thumb, error) {
 			if err != nil {
 				return Thumb{}, err
 			}
-			return Thumb{Pix: thumbnail(small), Width: cfg.Width, Height: cfg.Height}, nil
+			return Thumb{Pix: thumbnailFast(small), Width: cfg.Width, Height: cfg.Height}, nil
 		}
 		if !errors.Is(err, jpegdc.ErrUnsupported) {
 			return Thumb{}, err
@@ -122,7 +124,7 @@ func resizeFast(data []byte) (Thumb, error) {
 		return Thumb{}, err
 	}
 	b := img.Bounds()
-	return Thumb{Pix: thumbnail(toGray(img)), Width: b.Dx(), Height: b.Dy()}, nil
+	return Thumb{Pix: thumbnailFast(toGray(img)), Width: b.Dx(), Height: b.Dy()}, nil
 }
 
 func isJPEG(data []byte) bool { return len(data) > 2 && data[0] == 0xFF && data[1] == 0xD8 }
@@ -187,7 +189,7 @@ func Profile(path string) (Timing, error) {
 		if err == nil {
 			t.DecodeFast = time.Since(start)
 			start = time.Now()
-			thumbnail(small)
+			thumbnailFast(small)
 			t.ResizeFast = time.Since(start)
 		} else if !errors.Is(err, jpegdc.ErrUnsupported) {
 			return t, fail(path, err)
@@ -221,6 +223,15 @@ func thumbnail(g *image.Gray) []byte {
 		pix[i] = n.Pix[4*i] // R = G = B for a gray source
 	}
 	return pix
+}
+
+// thumbnailFast is thumbnail on one goroutine and one channel: the same
+// pixels, several times faster (resizeGray).
+func thumbnailFast(g *image.Gray) []byte {
+	if g.Rect.Empty() {
+		return make([]byte, Size*Size)
+	}
+	return resizeGray(g, Size, Size)
 }
 
 // fail names path in err once: an *fs.PathError names it already.

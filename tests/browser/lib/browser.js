@@ -54,6 +54,11 @@ function inspectChartsInPage() {
       }
     }
     const svgMarks = box ? box.querySelectorAll('svg path, svg rect, svg text, svg line, svg polyline, svg circle').length : 0;
+    // How wide the chart is drawn (its canvas or svg), its element, and the root (as wide as
+    // the container's content): a chart of no fixed width fills its container, at least
+    // its min-width, and is redrawn at that width when the container changes.
+    const surface = box ? box.querySelector('canvas, svg') : null;
+    const drawnWidth = surface ? parseFloat(surface.style.width || surface.getAttribute('width')) || 0 : 0;
     const table = root.querySelector('table.speedup-fallback');
     const rect = box ? box.getBoundingClientRect() : { width: 0, height: 0 };
     const err = root.querySelector('.speedup-error');
@@ -69,6 +74,11 @@ function inspectChartsInPage() {
       svgMarks,
       drawnVisible: shown(box) && rect.width > 0 && rect.height > 0,
       size: `${Math.round(rect.width)}x${Math.round(rect.height)}`,
+      fluid: !!box && box.style.width === '100%',
+      minWidth: box ? parseFloat(box.style.minWidth) || 0 : 0,
+      boxWidth: rect.width,
+      rootWidth: root.getBoundingClientRect().width,
+      drawnWidth,
       hasTable: !!table,
       tableVisible: shown(table),
       dataRows: table ? [...table.querySelectorAll('tr')].filter((tr) => tr.querySelector('td')).length : 0,
@@ -116,6 +126,12 @@ function drawnChartProblems(where, charts) {
       out.push(`${name}: the canvas is blank (${c.inked} drawn pixels, want >= ${MIN_INKED_PIXELS})${c.readError ? ` (${c.readError})` : ''}`);
     } else if (c.canvases === 0 && c.svgMarks < MIN_SVG_MARKS) {
       out.push(`${name}: the SVG is nearly empty (${c.svgMarks} marks, want >= ${MIN_SVG_MARKS})`);
+    }
+    if (c.fluid && Math.abs(c.boxWidth - Math.max(c.rootWidth, c.minWidth)) > 1) {
+      out.push(`${name}: the chart is ${Math.round(c.boxWidth)} px wide, its container ${Math.round(c.rootWidth)} px: it does not fill it`);
+    }
+    if (c.drawnWidth && Math.abs(c.drawnWidth - c.boxWidth) > 1) {
+      out.push(`${name}: drawn ${Math.round(c.drawnWidth)} px wide in an element ${Math.round(c.boxWidth)} px wide: not redrawn at its width`);
     }
     if (c.tableVisible) out.push(`${name}: the fallback table is still visible after drawing`);
     if (c.error) out.push(`${name}: shows an error: ${c.error}`);

@@ -135,6 +135,7 @@ class Lab {
     for (const [what, p] of [
       ['jupyter (the .venv)', path.join(cfg.VENV_BIN, 'jupyter')],
       ['the GoNB kernel', path.join(cfg.TOOLS_BIN, 'gonb')],
+      ["the kernel's guard", path.join(cfg.TOOLS_BIN, 'speedup-kernel')],
     ]) {
       if (!fs.existsSync(p)) throw new Error(`${what} is missing (${p}): run  make setup`);
     }
@@ -190,10 +191,12 @@ class Lab {
     const specs = await this.api('GET', '/api/kernelspecs');
     const gonb = specs.kernelspecs && specs.kernelspecs.gonb;
     if (!gonb) throw new Error(`JupyterLab has no 'gonb' kernelspec (has: ${Object.keys(specs.kernelspecs || {})}): run  make setup`);
-    const argv0 = gonb.spec.argv[0];
+    // The project's kernelspec: .tools/bin/speedup-kernel --gonb .tools/bin/gonb -- ...
+    const argv = gonb.spec.argv;
     const real = (p) => (fs.existsSync(p) ? fs.realpathSync(p) : path.resolve(p));
-    if (real(argv0) !== real(path.join(cfg.TOOLS_BIN, 'gonb'))) {
-      throw new Error(`the 'gonb' kernelspec runs ${argv0}, not the project's ${path.join(cfg.TOOLS_BIN, 'gonb')} (JUPYTER_PREFER_ENV_PATH?)`);
+    const want = [path.join(cfg.TOOLS_BIN, 'speedup-kernel'), '--gonb', path.join(cfg.TOOLS_BIN, 'gonb')];
+    if (argv.length < 3 || real(argv[0]) !== real(want[0]) || argv[1] !== want[1] || real(argv[2]) !== real(want[2])) {
+      throw new Error(`the 'gonb' kernelspec runs ${argv.join(' ')}, not the project's ${want.join(' ')} (JUPYTER_PREFER_ENV_PATH?)`);
     }
     return { files, seconds: (Date.now() - t0) / 1000 };
   }

@@ -10,6 +10,7 @@ import (
 	"image/color"
 	"io"
 	"os"
+	"sync"
 )
 
 // ErrUnsupported is wrapped by the error for a valid JPEG this package does
@@ -60,7 +61,10 @@ const (
 // [FormatError] for invalid data, and an error wrapping io.ErrUnexpectedEOF
 // for a file that ends early.
 func Decode(r io.Reader) (*image.Gray, error) {
-	data, err := readAll(r)
+	buf := bufPool.Get().(*[]byte)
+	defer bufPool.Put(buf)
+	data, err := readAll(r, (*buf)[:0])
+	*buf = data
 	if err != nil {
 		return nil, err
 	}
@@ -70,6 +74,10 @@ func Decode(r io.Reader) (*image.Gray, error) {
 	}
 	return d.out, nil
 }
+
+// bufPool holds Decode's input buffers: the image Decode returns does not
+// refer to its input, so the next call can read into the same memory.
+var bufPool = sync.Pool{New: func() any { return new([]byte) }}
 
 // DecodeConfig returns the size and colour model of the full JPEG in r, as
 // image/jpeg's DecodeConfig does (color.GrayModel for one component,
@@ -147,7 +155,9 @@ func nextMarkerStream(br io.ByteReader) (byte, error) {
 	}
 }
 
-func readAll(r io.Reader) ([]byte, error) {
+// readAll appends what r holds to buf, as io.ReadAll does, growing buf at
+// most once when r knows its length.
+func readAll(r io.Reader, buf []byte) ([]byte, error) {
 	size := 0
 	switch v := r.(type) {
 	case interface{ Len() int }:
@@ -157,12 +167,22 @@ func readAll(r io.Reader) ([]byte, error) {
 			size = int(fi.Size())
 		}
 	}
-	if size <= 0 || size > 1<<30 {
-		return io.ReadAll(r)
+	if size > 0 && size <= 1<<30 && cap(buf) < size+1 {
+		buf = make([]byte, 0, size+bytes.MinRead)
 	}
-	buf := bytes.NewBuffer(make([]byte, 0, size+bytes.MinRead))
-	_, err := buf.ReadFrom(r)
-	return buf.Bytes(), err
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)] // let append pick the growth
+		}
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err != nil {
+			if err == io.EOF {
+				err = nil
+			}
+			return buf, err
+		}
+	}
 }
 
 func isSOF(m byte) bool {
@@ -187,7 +207,6 @@ type component struct {
 	tq   int // quantization table
 	// for the current scan
 	td, ta int
-	pred   int
 }
 
 // huffTable is a canonical Huffman table (T.81 annex C, F.2.2.3): a 9-bit
@@ -198,6 +217,8 @@ type huffTable struct {
 	maxcode [17]int32            // largest code of each length, -1 if none
 	valptr  [17]int32            // index in vals of the first code of each length, minus that code
 	vals    [256]byte
+	counts  [16]byte   // codes of each length, as in the DHT segment
+	fast    *fastTable // made when a scan first needs it (entropy.go)
 }
 
 const lutBits = 9
@@ -221,13 +242,6 @@ type decoder struct {
 	adobeTransform byte
 
 	out *image.Gray
-
-	// bit reader over the entropy-coded segment
-	acc    uint64
-	n      int // valid bits in acc (low end)
-	pad    int // zero bits appended after a marker or the end of data
-	marker bool
-	eof    bool
 }
 
 func (d *decoder) run(configOnly bool) error {
@@ -452,6 +466,9 @@ func (d *decoder) parseDHT(seg []byte) error {
 func (t *huffTable) build(ac bool, counts [16]int, vals []byte) error {
 	*t = huffTable{defined: true}
 	copy(t.vals[:], vals)
+	for i, c := range counts {
+		t.counts[i] = byte(c)
+	}
 	code, k := int32(0), int32(0)
 	for l := 1; l <= 16; l++ {
 		t.maxcode[l] = -1
@@ -481,316 +498,4 @@ func (t *huffTable) build(ac bool, counts [16]int, vals []byte) error {
 		code <<= 1
 	}
 	return nil
-}
-
-// scan decodes one scan. It reports done once the first component has been
-// decoded, since nothing after that scan matters.
-func (d *decoder) scan(seg []byte) (done bool, err error) {
-	if !d.frame {
-		return false, FormatError("scan before frame header")
-	}
-	if len(seg) < 1 {
-		return false, FormatError("short scan header")
-	}
-	ns := int(seg[0])
-	if ns < 1 || ns > len(d.comps) || len(seg) != 4+2*ns {
-		return false, FormatError("bad scan header")
-	}
-	var sc [4]*component
-	has1 := false
-	for i := 0; i < ns; i++ {
-		id, t := seg[1+2*i], seg[2+2*i]
-		var c *component
-		for j := range d.comps {
-			if d.comps[j].id == id {
-				c = &d.comps[j]
-				has1 = has1 || j == 0
-			}
-		}
-		if c == nil {
-			return false, FormatError("scan names an unknown component")
-		}
-		for j := 0; j < i; j++ {
-			if sc[j] == c {
-				return false, FormatError("scan names a component twice")
-			}
-		}
-		c.td, c.ta, c.pred = int(t>>4), int(t&15), 0
-		if c.td > 3 || c.ta > 3 {
-			return false, FormatError("bad Huffman table selector")
-		}
-		sc[i] = c
-	}
-	// Ss, Se, Ah, Al are fixed (0, 63, 0, 0) in sequential mode; like
-	// libjpeg, ignore what the file says.
-	if !has1 {
-		return false, d.skipEntropy()
-	}
-	if len(d.comps) == 3 {
-		if d.adobe && d.adobeTransform == 0 {
-			return false, unsupported("RGB colour (Adobe transform 0)")
-		}
-		if !d.jfif && !d.adobe && d.comps[0].id == 'R' && d.comps[1].id == 'G' && d.comps[2].id == 'B' {
-			return false, unsupported("RGB colour")
-		}
-	}
-	for _, c := range sc[:ns] {
-		if !d.huff[0][c.td].defined || !d.huff[1][c.ta].defined {
-			return false, FormatError("missing Huffman table")
-		}
-	}
-	c1 := &d.comps[0]
-	if !d.qdef[c1.tq] {
-		return false, FormatError("missing quantization table")
-	}
-	// The first component's size in its own samples, and in blocks.
-	cw := (d.width*c1.h + d.hmax - 1) / d.hmax
-	ch := (d.height*c1.v + d.vmax - 1) / d.vmax
-	bw, bh := (cw+7)/8, (ch+7)/8
-	// Every block takes at least 2 bits (a DC code and an end-of-block
-	// code): refuse to allocate for data that cannot be there.
-	if bw*bh > 4*(len(d.data)-d.pos)+64 {
-		return false, errTruncated
-	}
-	d.out = image.NewGray(image.Rect(0, 0, bw, bh))
-	d.acc, d.n, d.pad, d.marker, d.eof = 0, 0, 0, false, false
-
-	// Blocks per MCU of each scan component: H×V when interleaved, one
-	// block over the component's own block grid otherwise (T.81 A.2).
-	var bpx, bpy [4]int
-	var mcusX, mcusY int
-	if ns == 1 {
-		mcusX, mcusY = bw, bh
-		bpx[0], bpy[0] = 1, 1
-	} else {
-		mcusX = (d.width + 8*d.hmax - 1) / (8 * d.hmax)
-		mcusY = (d.height + 8*d.vmax - 1) / (8 * d.vmax)
-		for i, c := range sc[:ns] {
-			bpx[i], bpy[i] = c.h, c.v
-		}
-	}
-	q := d.qdc[c1.tq]
-	pix, stride := d.out.Pix, d.out.Stride
-	total := mcusX * mcusY
-	nextRST := 0
-	for mcu := 0; mcu < total; mcu++ {
-		if d.restart > 0 && mcu > 0 && mcu%d.restart == 0 {
-			if err := d.readRST(nextRST); err != nil {
-				return false, err
-			}
-			nextRST = (nextRST + 1) & 7
-			for _, c := range sc[:ns] {
-				c.pred = 0
-			}
-		}
-		mx, my := mcu%mcusX, mcu/mcusX
-		for i, c := range sc[:ns] {
-			dc, ac := &d.huff[0][c.td], &d.huff[1][c.ta]
-			for by := 0; by < bpy[i]; by++ {
-				for bx := 0; bx < bpx[i]; bx++ {
-					diff, err := d.block(dc, ac)
-					if err != nil {
-						return false, err
-					}
-					c.pred += diff
-					if c != c1 {
-						continue
-					}
-					x, y := mx*bpx[i]+bx, my*bpy[i]+by
-					if x < bw && y < bh {
-						v := (c.pred*q+4)>>3 + 128
-						pix[y*stride+x] = uint8(min(max(v, 0), 255))
-					}
-				}
-			}
-		}
-		if d.n < d.pad {
-			if d.eof {
-				return false, errTruncated
-			}
-			return false, FormatError("unexpected marker in entropy-coded data")
-		}
-	}
-	return true, nil
-}
-
-// skipEntropy moves past the entropy-coded data of a scan we do not need.
-func (d *decoder) skipEntropy() error {
-	for {
-		i := bytes.IndexByte(d.data[d.pos:], 0xFF)
-		if i < 0 || d.pos+i+1 >= len(d.data) {
-			return errTruncated
-		}
-		d.pos += i
-		if m := d.data[d.pos+1]; m == 0 || (m >= mRST0 && m <= mRST7) {
-			d.pos += 2
-			continue
-		}
-		return nil // the next marker; run reads it
-	}
-}
-
-// readRST expects restart marker RSTn at the end of a restart interval and
-// resets the bit reader after it.
-func (d *decoder) readRST(n int) error {
-	if d.n-d.pad >= 8 {
-		return FormatError("restart interval has extra data")
-	}
-	p := d.pos
-	if p >= len(d.data) {
-		return errTruncated
-	}
-	if d.data[p] != 0xFF {
-		return FormatError("missing restart marker")
-	}
-	for p < len(d.data) && d.data[p] == 0xFF {
-		p++
-	}
-	if p >= len(d.data) {
-		return errTruncated
-	}
-	if d.data[p] != mRST0+byte(n) {
-		return FormatError(fmt.Sprintf("expected RST%d marker, found 0x%02X", n, d.data[p]))
-	}
-	d.pos = p + 1
-	d.acc, d.n, d.pad, d.marker, d.eof = 0, 0, 0, false, false
-	return nil
-}
-
-// fill tops up the bit buffer to more than 56 bits. At a marker or the end
-// of the data it appends zero bits and counts them in pad: a decoder that
-// consumes them has run past its data.
-func (d *decoder) fill() {
-	// Fast path: the next eight bytes hold no 0xFF, so take as many whole
-	// bytes as fit without looking at each.
-	if !d.marker && d.pos+8 <= len(d.data) {
-		x := binary.BigEndian.Uint64(d.data[d.pos:])
-		if !hasFF(x) {
-			k := (64 - d.n) / 8 // 1..8 whole bytes
-			d.acc = d.acc<<uint(8*k) | x>>uint(64-8*k)
-			d.pos += k
-			d.n += 8 * k
-			return
-		}
-	}
-	for d.n <= 56 {
-		var b byte
-		switch {
-		case d.marker:
-			d.pad += 8
-		case d.pos >= len(d.data):
-			d.marker, d.eof = true, true
-			d.pad += 8
-		default:
-			b = d.data[d.pos]
-			if b != 0xFF {
-				d.pos++
-				break
-			}
-			if d.pos+1 >= len(d.data) {
-				d.marker, d.eof = true, true
-				d.pad += 8
-				b = 0
-				break
-			}
-			if d.data[d.pos+1] == 0 { // stuffed 0xFF00 is a data 0xFF
-				d.pos += 2
-				break
-			}
-			d.marker = true // stop before the marker; leave it for the caller
-			d.pad += 8
-			b = 0
-		}
-		d.acc = d.acc<<8 | uint64(b)
-		d.n += 8
-	}
-}
-
-// hasFF reports whether any byte of x is 0xFF (a zero byte of ^x).
-func hasFF(x uint64) bool {
-	y := ^x
-	return (y-0x0101010101010101)&^y&0x8080808080808080 != 0
-}
-
-// decodeHuff reads one Huffman-coded symbol; the caller has made sure at
-// least 16 bits are buffered.
-func (d *decoder) decodeHuff(t *huffTable) (byte, error) {
-	peek := uint32(d.acc>>uint(d.n-lutBits)) & (1<<lutBits - 1)
-	if e := t.lut[peek]; e != 0 {
-		d.n -= int(e >> 8)
-		return byte(e), nil
-	}
-	return d.decodeLong(t)
-}
-
-// decodeLong reads a code longer than the lookahead table covers.
-func (d *decoder) decodeLong(t *huffTable) (byte, error) {
-	for l := lutBits + 1; l <= 16; l++ {
-		code := int32(d.acc>>uint(d.n-l)) & (1<<l - 1)
-		if code <= t.maxcode[l] {
-			d.n -= l
-			return t.vals[t.valptr[l]+code], nil
-		}
-	}
-	return 0, FormatError("bad Huffman code")
-}
-
-// block reads one 8x8 block and returns its DC difference; the AC
-// coefficients are decoded only to be skipped (T.81 F.2.2).
-func (d *decoder) block(dc, ac *huffTable) (int, error) {
-	if d.n < 32 {
-		d.fill()
-	}
-	s, err := d.decodeHuff(dc)
-	if err != nil {
-		return 0, err
-	}
-	if s > 16 {
-		return 0, FormatError("bad DC difference size")
-	}
-	diff := 0
-	if s > 0 {
-		v := int(d.acc>>uint(d.n-int(s))) & (1<<s - 1)
-		d.n -= int(s)
-		if v < 1<<(s-1) { // EXTEND: a leading 0 bit means negative
-			v -= 1<<s - 1
-		}
-		diff = v
-	}
-	// The AC loop keeps the bit buffer in locals, which the compiler can
-	// hold in registers, and stores it back around the rare calls.
-	acc, n := d.acc, d.n
-	k := 1
-	for k < 64 {
-		if n < 32 {
-			d.acc, d.n = acc, n
-			d.fill()
-			acc, n = d.acc, d.n
-		}
-		// In an AC table's lookahead entry the length is that of the code
-		// plus the coefficient bits that follow it: one step skips both.
-		var rs byte
-		if e := ac.lut[uint32(acc>>uint(n-lutBits))&(1<<lutBits-1)]; e != 0 {
-			n -= int(e >> 8)
-			rs = byte(e)
-		} else {
-			d.acc, d.n = acc, n
-			if rs, err = d.decodeLong(ac); err != nil {
-				return 0, err
-			}
-			n = d.n - int(rs&15)
-		}
-		if rs&15 != 0 {
-			k += int(rs>>4) + 1
-		} else if rs == 0xF0 {
-			k += 16 // ZRL: sixteen zeros
-		} else {
-			break // end of block
-		}
-	}
-	d.acc, d.n = acc, n
-	if k > 64 {
-		return 0, FormatError("AC coefficients past the end of the block")
-	}
-	return diff, nil
 }

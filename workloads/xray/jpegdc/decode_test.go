@@ -307,6 +307,7 @@ func FuzzDecode(f *testing.F) {
 	data, _ = testEncoder{components: 3, h: 2, v: 2, q0: 8, separate: true, quant16: true}.encode(testImage(24, 24, 9))
 	f.Add(data)
 	f.Fuzz(func(t *testing.T, data []byte) {
+		sameAsReference(t, "input", data)
 		img, err := Decode(bytes.NewReader(data))
 		if err != nil {
 			if img != nil {
@@ -328,7 +329,8 @@ func FuzzDecode(f *testing.F) {
 }
 
 // BenchmarkDecode compares a full image/jpeg decode with jpegdc's DC-only
-// decode on a 2000x2000 gray JPEG, the size of a chest X-ray.
+// decode on a 2000x2000 gray JPEG, the size of a chest X-ray, on one
+// goroutine: MB/s of compressed input and images per second, per core.
 func BenchmarkDecode(b *testing.B) {
 	var buf bytes.Buffer
 	if err := jpeg.Encode(&buf, testImage(2000, 2000, 7), &jpeg.Options{Quality: 90}); err != nil {
@@ -342,6 +344,7 @@ func BenchmarkDecode(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
+		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "img/s")
 	})
 	b.Run("jpegdc", func(b *testing.B) {
 		b.SetBytes(int64(len(data)))
@@ -350,5 +353,6 @@ func BenchmarkDecode(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
+		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "img/s")
 	})
 }

@@ -1,0 +1,2 @@
+// A chart with no functions of its own (the zero Chart).
+{ fn: {} }
