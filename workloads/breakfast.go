@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/speedup-go/speedup/internal/wait"
 )
 
 // Step is one thing done while making breakfast, with its start and end as
@@ -43,7 +45,7 @@ func (k Kitchen) MakeBreakfast(ctx context.Context, async bool) (Breakfast, erro
 
 	brew := func() (Step, error) {
 		s := Step{Name: "brew coffee", Who: "coffee machine", Start: time.Since(start)}
-		if err := sleep(ctx, k.Duration(BrewMinutes)); err != nil {
+		if err := wait.Sleep(ctx, k.Duration(BrewMinutes)); err != nil {
 			return s, fmt.Errorf("brew coffee: %w", err)
 		}
 		s.End = time.Since(start)

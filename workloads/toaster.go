@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"os"
 	"time"
+
+	"github.com/speedup-go/speedup/internal/wait"
 )
 
 // DefaultMinute is how long one of the talk's minutes lasts in the zero
@@ -65,7 +67,7 @@ func (k Kitchen) TalkMinutes(d time.Duration) float64 {
 // zero Toast and an error that names the slice and wraps ctx.Err().
 func (k Kitchen) ToastSlice(ctx context.Context, slice int) (Toast, error) {
 	start := time.Now()
-	if err := sleep(ctx, k.Duration(ToastMinutes)); err != nil {
+	if err := wait.Sleep(ctx, k.Duration(ToastMinutes)); err != nil {
 		return Toast{}, fmt.Errorf("toast slice %d: %w", slice, err)
 	}
 	return Toast{Slice: slice, Minutes: k.TalkMinutes(time.Since(start)), PID: os.Getpid()}, nil
@@ -90,22 +92,6 @@ func Slices(n int) []int {
 	return s
 }
 
-// sleep waits for d or until ctx is done, whichever comes first, and returns
-// ctx.Err() in the second case. It never sleeps when ctx is already done.
-func sleep(ctx context.Context, d time.Duration) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}
-
 // TableMinutes is how long setting the table takes: the serial part of breakfast that
 // no number of toasters speeds up, for Amdahl's law.
 const TableMinutes = 20
@@ -114,7 +100,7 @@ const TableMinutes = 20
 // alone, whatever the number of toasters. It returns early with an error wrapping
 // ctx.Err() when ctx is done.
 func (k Kitchen) SetTable(ctx context.Context) error {
-	if err := sleep(ctx, k.Duration(TableMinutes)); err != nil {
+	if err := wait.Sleep(ctx, k.Duration(TableMinutes)); err != nil {
 		return fmt.Errorf("set the table: %w", err)
 	}
 	return nil

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/cenkalti/backoff/v5"
+	"github.com/speedup-go/speedup/internal/wait"
 )
 
 // Defaults of a [Client] whose fields are zero.
@@ -141,7 +142,7 @@ func (c *Client) Fetch(ctx context.Context, date string) (DayResult, error) {
 	if err != nil {
 		return DayResult{}, err
 	}
-	if err := sleep(ctx, c.Pause); err != nil {
+	if err := wait.Sleep(ctx, c.Pause); err != nil {
 		return DayResult{}, &Error{Date: date, Attempts: st.attempts, Err: err, kind: stopped, pause: true}
 	}
 	res.Attempts, res.Retries = st.attempts, st.retries
@@ -585,22 +586,4 @@ func parseRetryAfter(h string, now time.Time) (time.Duration, bool) {
 		return max(t.Sub(now), 0), true
 	}
 	return 0, false
-}
-
-// sleep waits for d or until ctx is done, and then returns ctx.Err().
-func sleep(ctx context.Context, d time.Duration) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	if d <= 0 {
-		return nil
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }

@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/speedup-go/speedup/internal/wait"
 )
 
 // Fault is a failure a [Server] injects into a response.
@@ -276,7 +278,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 
 	ctx := r.Context() // done when the client goes away or the server closes
-	if sleep(ctx, s.latency(date, attempt)) != nil {
+	if wait.Sleep(ctx, s.latency(date, attempt)) != nil {
 		panic(http.ErrAbortHandler) // close the connection, answer nothing
 	}
 	switch f {
@@ -399,7 +401,7 @@ func (s *Server) trickle(ctx context.Context, w http.ResponseWriter, body []byte
 	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	rc := http.NewResponseController(w)
 	for i := range pieces {
-		if i > 0 && sleep(ctx, s.cfg.SlowBody/pieces) != nil {
+		if i > 0 && wait.Sleep(ctx, s.cfg.SlowBody/pieces) != nil {
 			panic(http.ErrAbortHandler)
 		}
 		piece := body[len(body)*i/pieces : len(body)*(i+1)/pieces]

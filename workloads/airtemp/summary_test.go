@@ -13,6 +13,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/speedup-go/speedup/internal/wait"
 )
 
 // fetchBefore is Fetch as it was before summarizeJSON: every body decoded
@@ -27,7 +29,7 @@ func fetchBefore(ctx context.Context, c *Client, date string) (DayResult, error)
 	if err != nil {
 		return DayResult{}, err
 	}
-	if err := sleep(ctx, c.Pause); err != nil {
+	if err := wait.Sleep(ctx, c.Pause); err != nil {
 		return DayResult{}, &Error{Date: date, Attempts: st.attempts, Err: err, kind: stopped, pause: true}
 	}
 	res := summarize(date, r)
