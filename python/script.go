@@ -3,6 +3,7 @@ package python
 import (
 	"bytes"
 	"context"
+	_ "embed"
 	"fmt"
 	"io"
 	"os"
@@ -12,6 +13,11 @@ import (
 	"sync"
 	"time"
 )
+
+// childproc is the module every script imports to end with the Go program that started it.
+//
+//go:embed childproc.py
+var childproc string
 
 // onStart, if set (by tests), is called with the pid of the Python process once started.
 var onStart func(pid int)
@@ -23,8 +29,8 @@ type output struct {
 }
 
 // runScript runs one of the embedded scripts, source, with python: written as name to a
-// temporary folder, beside files (name → content), which is also its working directory,
-// so args may name them. The script runs in a process group of its own, killed when ctx
+// temporary folder, beside files (name → content) and childproc.py, which is also its
+// working directory, so args may name them. The script runs in a process group of its own, killed when ctx
 // is done and once the script ends (a pool worker it did not reap). A script that fails is
 // an error ending with the last lines of its stderr; stderr, if not nil, also gets it all.
 func runScript(ctx context.Context, python, name, source string, args []string, files map[string][]byte, stderr io.Writer) (output, error) {
@@ -38,6 +44,7 @@ func runScript(ctx context.Context, python, name, source string, args []string, 
 	}
 	defer os.RemoveAll(dir)
 	files[name] = []byte(source)
+	files["childproc.py"] = []byte(childproc)
 	for f, data := range files {
 		if err := os.WriteFile(filepath.Join(dir, f), data, 0o644); err != nil {
 			return out, fmt.Errorf("python: %w", err)

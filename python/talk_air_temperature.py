@@ -77,6 +77,8 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 
 import requests
 
+from childproc import watch_parent
+
 PATH = "/v1/environment/air-temperature"
 NO_PROXY = {"http": None, "https": None}  # ask the given address directly, whatever the environment says
 
@@ -181,22 +183,6 @@ def run_once(task, dates, workers):
     return w1 - w0, c1 - c0, results, errors
 
 
-def _watch_parent():
-    """With --die-with-parent: when the program that started us dies (our parent pid
-    changes), kill our process group. The Go caller starts us in a group of our own."""
-    import signal
-
-    ppid = os.getppid()
-
-    def watch():
-        while True:
-            time.sleep(0.25)
-            if os.getppid() != ppid:
-                os.killpg(os.getpgid(0), signal.SIGKILL)
-
-    threading.Thread(target=watch, name="watch-parent", daemon=True).start()
-
-
 def date_range(start, days):
     first = datetime.date.fromisoformat(start)
     return [(first + datetime.timedelta(days=i)).isoformat() for i in range(days)]
@@ -259,8 +245,8 @@ def parse_args(argv):
 
 def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
-    if args.die_with_parent and hasattr(os, "killpg"):
-        _watch_parent()
+    if args.die_with_parent:
+        watch_parent()
     dates = date_range(args.start, args.days)
     task = make_task(args)
     runs = []

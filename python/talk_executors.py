@@ -12,27 +12,14 @@ import concurrent.futures as cf
 import json
 import os
 import platform
-import signal
 import sys
-import threading
 import time
+
+from childproc import watch_parent
 
 
 def nothing(x):
     return x
-
-
-def die_with_parent():
-    """End this process group when the program that started us dies."""
-    parent = os.getppid()
-
-    def watch():
-        while True:
-            time.sleep(0.25)
-            if os.getppid() != parent:
-                os.killpg(0, signal.SIGKILL)
-
-    threading.Thread(target=watch, daemon=True).start()
 
 
 def run(kind, chunksize, tasks, workers):
@@ -56,7 +43,7 @@ def main():
     ap.add_argument("--die-with-parent", action="store_true")
     args = ap.parse_args()
     if args.die_with_parent:
-        die_with_parent()
+        watch_parent()
     cases = [("threads", 1), ("processes", 1), ("processes", 100)]
     report = {"python": platform.python_version(), "tasks": args.tasks, "workers": args.workers, "runs": {}}
     for kind, chunksize in cases:

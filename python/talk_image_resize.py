@@ -92,6 +92,8 @@ import numpy as np
 import PIL
 from PIL import Image
 
+from childproc import kill_with_parent, watch_parent
+
 _R = getattr(Image, "Resampling", Image)  # Image.Resampling exists from Pillow 9.1
 FILTERS = {
     "nearest": _R.NEAREST,
@@ -141,35 +143,6 @@ def image_resize(path, size=64, resample=None, draft=False, log=False):
     return pid, time.process_time(), arr, err
 
 
-def _die_with_parent():
-    """Pool initializer (only with --die-with-parent, Linux): SIGKILL this worker when its parent dies."""
-    try:
-        import ctypes
-        import signal
-
-        ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL), 0, 0, 0)  # PR_SET_PDEATHSIG
-    except Exception:  # noqa: BLE001 - best effort, not on macOS
-        pass
-
-
-def _watch_parent():
-    """With --die-with-parent: when the program that started us dies (our parent pid changes),
-    kill our whole process group, i.e. this process and the pool's workers. The Go caller
-    starts us in a group of our own."""
-    import signal
-    import threading
-
-    ppid = os.getppid()
-
-    def watch():
-        while True:
-            time.sleep(0.25)
-            if os.getppid() != ppid:
-                os.killpg(os.getpgid(0), signal.SIGKILL)
-
-    threading.Thread(target=watch, name="watch-parent", daemon=True).start()
-
-
 def gather(results, size):
     """The talk's np.array(list_of_arrays), skipping failed images: shape (N, size, size)."""
     arrays = [r[2] for r in results if r[2] is not None]
@@ -196,7 +169,7 @@ def run_once(method, paths, task, workers, die_with_parent, size, start_method):
         results = list(map(task, paths))
         arr = gather(results, size)
     else:
-        init = _die_with_parent if die_with_parent else None
+        init = kill_with_parent if die_with_parent else None
         # Created inside the timed section, like the talk's `with` block: starting and
         # stopping the workers is part of what the pool costs.
         ctx = multiprocessing.get_context(start_method) if start_method else None
@@ -428,8 +401,8 @@ def parse_args(argv):
 
 def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
-    if args.die_with_parent and hasattr(os, "killpg"):
-        _watch_parent()
+    if args.die_with_parent:
+        watch_parent()
     paths = list_paths(args.source, args.subdir)
     if not paths:
         fail(f"no images in {args.source}")
