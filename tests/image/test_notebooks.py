@@ -43,8 +43,10 @@ def test_every_notebook_passes_the_notebook_tests_inside_the_image_offline(box, 
         shutil.copytree(run_dir, OUT, dirs_exist_ok=True)
     box.expect_nothing_running("the notebook tests")
     if rc != 0:
+        failed = _failures()
+        tail = "" if failed else "\n".join((OUT / "pytest.log").read_text(errors="replace").splitlines()[-15:]) + "\n"
         pytest.fail(
-            f"the notebook tests failed inside the image (exit status {rc}): {', '.join(_failures()) or 'see the log'}\n"
+            f"the notebook tests failed inside the image (exit status {rc}): {', '.join(failed) or 'the end of their log:'}\n{tail}"
             f"log: {OUT / 'pytest.log'}; executed notebooks and kernel logs: {OUT / 'notebooks'}/",
             pytrace=False,
         )
