@@ -11,8 +11,8 @@
 #        (inside notebooks lab) are accepted and left to tests/image, so that make image-test can
 #        hand one PHASES list to both halves.
 # Needs: root, buildah; debootstrap only to make the Debian base image.
-# Writes build/image/: build.log, debootstrap.log, phases.tsv (phase, seconds, note: read by the
-# tests' timing summary).
+# Writes build/image/: build.log, debootstrap.log, phases.tsv (phase, seconds, note: taken by the
+# timing summary of tests/image, in build/image/summary.txt).
 # Knobs (environment):
 #   IMAGE_TAG=speedup:test      the image to build
 #   IMAGE_BUILD_ARGS="..."      extra `buildah bud` arguments, e.g. "--build-arg NB_USER=binder"

@@ -15,7 +15,7 @@ Knobs (environment): IMAGE_TAG (speedup:test), IMAGE_BUILD_ARGS (the build's; NB
 the expected user), STORAGE_DRIVER (vfs), IMAGE_TEST_PHASES, IMAGE_TEST_PYTEST_ARGS (what the
 notebooks phase runs inside the image, see test_notebooks.py).
 Artifacts in build/image/: inside.txt, pytest.log, notebooks/, lab.log, binder.log and
-summary.txt (the build's timings from phases.tsv, then each phase's here).
+summary.txt (the build's timings, from image-build.sh's phases.tsv, then each phase's here).
 """
 
 from __future__ import annotations
@@ -151,12 +151,17 @@ def pytest_runtest_logreport(report):
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus):
+    if not _SECONDS:
+        return
     lines, build_seconds = [], 0.0
+    # The build's timings, written by scripts/image-build.sh just before (make image-test), are
+    # taken: a later session without a build must not report them again.
     with contextlib.suppress(FileNotFoundError):
         for row in (OUT / "phases.tsv").read_text().splitlines():
             phase, seconds, note = row.split("\t", 2)
             build_seconds += float(seconds)
             lines.append(f"{phase:10} {float(seconds):8.1f} s  {note}")
+        (OUT / "phases.tsv").unlink()
     for i, (phase, seconds) in enumerate(_SECONDS.items(), 1):
         interrupted = exitstatus == pytest.ExitCode.INTERRUPTED and i == len(_SECONDS)
         status = "FAILED" if phase in _FAILED else "INTERRUPTED" if interrupted else "ok"

@@ -264,7 +264,7 @@ class Container:
     def argv(self, argv: list[str], env: dict[str, str] | None = None) -> list[str]:
         opts = [a for k, v in (env or {}).items() for a in ("--env", f"{k}={v}")]
         return ["ip", "netns", "exec", self.netns.name, "buildah", "--storage-driver", STORAGE_DRIVER, "run",
-                "--isolation", "chroot", *opts, self.name, "--", *argv]  # fmt: skip
+                "--isolation", "chroot", *opts, self.name, "--", *argv]
 
     def run(self, argv: list[str], env: dict[str, str] | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
         """argv in the container in the foreground (stdout and stderr captured as text). After it,
@@ -328,7 +328,7 @@ class Server:
             tail = "\n".join(self.output().splitlines()[-30:])
             if self.popen.poll() is not None:
                 pytest.fail(f"{shlex.join(self.argv)} ended (exit status {self.popen.returncode}) before printing /{pattern}/; "
-                            f"log {self.log}:\n{tail}", pytrace=False)  # fmt: skip
+                            f"log {self.log}:\n{tail}", pytrace=False)
             if time.monotonic() > deadline:
                 pytest.fail(f"no /{pattern}/ from {shlex.join(self.argv)} after {seconds} s; log {self.log}:\n{tail}", pytrace=False)
             time.sleep(0.2)

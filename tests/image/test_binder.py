@@ -24,7 +24,7 @@ def binder(box, image_config, say):
     argv = (image_config.get("Entrypoint") or []) + [
         "jupyter-notebook", "--ip=0.0.0.0", f"--port={PORT}", f"--NotebookApp.base_url={BASE}",
         f"--NotebookApp.token={token}", "--NotebookApp.trust_xheaders=True", f"--NotebookApp.default_url=/{URLPATH}",
-    ]  # fmt: skip
+    ]
     server = box.start(argv, OUT / "binder.log")
     server.wait_for(rf"http://127\.0\.0\.1:{PORT}{BASE}", 120)
     server.token = token

@@ -104,10 +104,10 @@ def run_cell(server, kernel_id: str, code: str, timeout: float = 300) -> dict:
     ws = websocket.create_connection(
         f"ws://127.0.0.1:{PORT}/api/kernels/{kernel_id}/channels",
         socket=sock, header=[f"Authorization: token {server.token}"], suppress_origin=True, timeout=timeout,
-    )  # fmt: skip
+    )
     msg_id = uuid.uuid4().hex
     header = {"msg_id": msg_id, "msg_type": "execute_request", "username": "image-test", "session": uuid.uuid4().hex,
-              "version": "5.3", "date": datetime.now(timezone.utc).isoformat()}  # fmt: skip
+              "version": "5.3", "date": datetime.now(timezone.utc).isoformat()}
     content = {"code": code, "silent": False, "store_history": False, "user_expressions": {}, "allow_stdin": False, "stop_on_error": True}
     result = {"status": None, "stdout": "", "stderr": "", "error": None}
     try:
