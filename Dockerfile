@@ -18,7 +18,7 @@
 #   /opt/gocache           Go build cache, warmed with the repository's packages
 #   /usr/local/go          the Go toolchain, from the official golang image
 #
-# Network: the notebooks need none after the build (proved by scripts/image-test.sh, which runs
+# Network: the notebooks need none after the build (proved by make image-test, which runs
 # them with GOPROXY=off and no network). GOPROXY keeps Go's default, so `go get` in a cell still
 # works where there is a network (mybinder.org has one).
 #

@@ -6,11 +6,14 @@
 # Extra arguments: make lab ARGS="--no-browser --port 9999"
 #                  make test-notebooks ARGS="-k toast -x"        (passed to pytest)
 #                  make test-browser ARGS="--test-name-pattern=toast" (passed to node --test)
-# The Docker/Binder image: make image-test (buildah; what CI runs after make test)
+# The Docker/Binder image: make image-test (as root, buildah; what CI runs after make test)
+#                  make image-test PHASES="notebooks lab" ARGS="-x"   (phases: base build inside
+#                  notebooks lab; ARGS passed to pytest tests/image)
 # Another Python:  make setup PYTHON=python3.12
 
 SHELL := /bin/bash
 ARGS ?=
+PHASES ?= base build inside notebooks lab
 export PYTHON ?= python3
 
 .PHONY: help setup lab test test-go test-notebooks test-browser image-test bench clean
@@ -21,7 +24,7 @@ help:
 	@echo "make test-go         only gofmt, go vet and go test"
 	@echo "make test-notebooks  only the headless notebook tests (ARGS=... for pytest)"
 	@echo "make test-browser    only the browser tests: notebooks in JupyterLab in Chromium, HTML exports (ARGS=... for node --test)"
-	@echo "make image-test      build the Dockerfile with buildah and run every notebook inside the image (root, buildah)"
+	@echo "make image-test      build the Dockerfile with buildah, then check the image: notebooks inside it, JupyterLab, Binder (root; PHASES=...)"
 	@echo "make bench           the benchmarks, side by side with the talk's Python: one table of Go ÷ Python (a few minutes)"
 	@echo "make setup           install the kernel, tools and Python venv into .tools/ and .venv/"
 	@echo "make clean           remove .venv/, .tools/ and build/"
@@ -44,8 +47,12 @@ test-notebooks:
 test-browser:
 	@bash scripts/test.sh browser $(ARGS)
 
+# First the image (scripts/image-build.sh: phases base, build), then its checks (tests/image:
+# phases inside, notebooks, lab) with .venv's pytest; timings in build/image/summary.txt.
 image-test:
-	@bash scripts/image-test.sh $(ARGS)
+	@bash scripts/image-build.sh $(PHASES)
+	@$(if $(filter inside notebooks lab,$(PHASES)),IMAGE_TEST_PHASES="$(PHASES)" PYTHONDONTWRITEBYTECODE=1 \
+		.venv/bin/python -m pytest tests/image $(ARGS))
 
 bench:
 	@bash scripts/bench.sh $(ARGS)
