@@ -78,7 +78,7 @@ func BenchmarkImagesGoVsPython(b *testing.B) {
 		best := map[*kernelext.Task[string, xray.Thumb]]float64{}
 		for _, t := range imageTasks {
 			for i, s := range strategies {
-				run, err := kernelext.Map(ctx, s, t.task, files, kernelext.Progress(false))
+				run, err := kernelext.Map(ctx, s, t.task, files, kernelext.Quiet())
 				if err != nil || run.Failed() > 0 {
 					b.Fatalf("%s %v: %v %v", t.name, s, err, run.Errors())
 				}

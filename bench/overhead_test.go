@@ -50,7 +50,7 @@ func BenchmarkOverheadGoVsPython(b *testing.B) {
 		for _, st := range strategies {
 			var walls []time.Duration
 			for i := range 4 { // a warm-up, then 3 timed runs
-				run, err := kernelext.Map(ctx, st.s, nothing, inputs, kernelext.Progress(false))
+				run, err := kernelext.Map(ctx, st.s, nothing, inputs, kernelext.Quiet())
 				if err != nil || run.Failed() > 0 {
 					b.Fatalf("%v: %v %v", st.s, err, run.Errors())
 				}

@@ -279,7 +279,7 @@ func TestTimelineOfManyTasksIsSampled(t *testing.T) {
 // Without Repeat, quick runs are repeated up to 10 times and give verdicts; the table
 // says which strategy is significantly faster.
 func TestCompareChoosesRepetitionsAndGivesVerdicts(t *testing.T) {
-	c, err := Compare(context.Background(), nap, []int{2, 2, 2, 2, 2, 2}, []Strategy{Sequential(), Goroutines(6)}, Progress(false))
+	c, err := Compare(context.Background(), nap, []int{2, 2, 2, 2, 2, 2}, []Strategy{Sequential(), Goroutines(6)}, Quiet())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -293,7 +293,7 @@ func TestCompareChoosesRepetitionsAndGivesVerdicts(t *testing.T) {
 		t.Errorf("table lacks a significant verdict:\n%s", text.String())
 	}
 	// One long run: too few runs for a verdict, and the table says so.
-	slow, err := Compare(context.Background(), nap, []int{1500}, []Strategy{Sequential(), Goroutines(2)}, Warmup(1), Progress(false))
+	slow, err := Compare(context.Background(), nap, []int{1500}, []Strategy{Sequential(), Goroutines(2)}, Warmup(1), Quiet())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -305,7 +305,7 @@ func TestCompareChoosesRepetitionsAndGivesVerdicts(t *testing.T) {
 }
 
 func TestSaveWritesWhatBenchstatReads(t *testing.T) {
-	c, err := Compare(context.Background(), nap, []int{1, 1}, []Strategy{Sequential(), Goroutines(2)}, Repeat(4), Progress(false), Label("two naps"))
+	c, err := Compare(context.Background(), nap, []int{1, 1}, []Strategy{Sequential(), Goroutines(2)}, Repeat(4), Quiet(), Label("two naps"))
 	if err != nil {
 		t.Fatal(err)
 	}

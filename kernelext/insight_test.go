@@ -37,7 +37,7 @@ var (
 func TestProfileFollowsWorkProcesses(t *testing.T) {
 	t.Setenv("GONB_DIR", t.TempDir())
 	c, err := Compare(context.Background(), spinning, []int{20, 20, 20, 20}, []Strategy{Sequential(), Processes(2)},
-		Repeat(2), Warmup(0), Profile(), Progress(false))
+		Repeat(2), Warmup(0), Profile(), Quiet())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,7 +82,7 @@ func TestTraceShowsTheProcessorsUsed(t *testing.T) {
 		t.Skip("needs 2 CPUs")
 	}
 	c, err := Compare(context.Background(), spinning, []int{5, 5, 5, 5, 5, 5, 5, 5}, []Strategy{Goroutines(8).OnCores(1), Goroutines(4).OnCores(2)},
-		Repeat(1), Warmup(0), Trace(), Progress(false))
+		Repeat(1), Warmup(0), Trace(), Quiet())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +106,7 @@ func TestTraceShowsTheProcessorsUsed(t *testing.T) {
 
 // Compare measures the memory of each strategy, its worker processes included.
 func TestCompareMeasuresMemory(t *testing.T) {
-	c, err := Compare(context.Background(), megabyte, []int{1, 2, 3, 4, 5, 6}, []Strategy{Sequential(), Processes(2)}, Repeat(2), Warmup(0), Progress(false))
+	c, err := Compare(context.Background(), megabyte, []int{1, 2, 3, 4, 5, 6}, []Strategy{Sequential(), Processes(2)}, Repeat(2), Warmup(0), Quiet())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,7 +142,7 @@ var helped = NewTask("helped", func(_ context.Context, n int) (uint64, error) {
 
 // The goroutines a task starts count as the task's in its profile.
 func TestProfileCountsTheGoroutinesATaskStarts(t *testing.T) {
-	run, err := Map(context.Background(), Sequential(), helped, []int{30, 30, 30}, Profile(), Progress(false))
+	run, err := Map(context.Background(), Sequential(), helped, []int{30, 30, 30}, Profile(), Quiet())
 	if err != nil || run.profErr != nil {
 		t.Fatal(err, run.profErr)
 	}

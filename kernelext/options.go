@@ -7,6 +7,7 @@ type Option func(*config)
 type config struct {
 	label    string
 	progress bool
+	quiet    bool // Quiet
 	repeat   int // 0: chosen by the run (see Repeat)
 	warmup   int
 	names    []string
@@ -29,9 +30,10 @@ func newConfig(opts []Option) config {
 // task's name, with the strategy for a single run).
 func Label(s string) Option { return func(c *config) { c.label = s } }
 
-// Progress turns the live progress display on or off. It is on by default in a notebook
-// and in a terminal, off elsewhere.
-func Progress(on bool) Option { return func(c *config) { c.progress = on } }
+// Quiet turns off what a call shows while it runs: the live progress display of [Map],
+// [Compare] and [MeasureScaling] (on by default in a notebook and in a terminal, off
+// elsewhere), and the line [TimeIt] prints, as %timeit -q. Results and Show are unchanged.
+func Quiet() Option { return func(c *config) { c.progress, c.quiet = false, true } }
 
 // Repeat sets how many timed repetitions [Compare], [Sweep], [MeasureScaling] and [TimeIt]
 // make (at least 1). Without it, TimeIt makes 3 and the others choose from how long a
@@ -46,4 +48,3 @@ func Warmup(n int) Option { return func(c *config) { c.warmup = max(n, 0) } }
 // by default tasks are named by their index.
 func TaskNames(names []string) Option { return func(c *config) { c.names = names } }
 
-func withProgress(p *progress) Option { return func(c *config) { c.prog = p } }

@@ -38,7 +38,7 @@ func (t Timing) allocs() string {
 
 // TimeIt times fn like IPython's %timeit: it picks a loop count so that one repetition
 // takes about 0.1 s, makes the repetitions (see [Repeat]; default 3) and prints the
-// median time per call with its spread, and what a call allocates.
+// median time per call with its spread, and what a call allocates (not with [Quiet]).
 func TimeIt(label string, fn func(), opts ...Option) Timing {
 	cfg := newConfig(opts)
 	if cfg.repeat == 0 {
@@ -76,7 +76,9 @@ func TimeIt(label string, fn func(), opts ...Option) Timing {
 		bytes, allocs = append(bytes, b), append(allocs, a)
 	}
 	t.Bytes, t.Allocs = medianOf(bytes), medianOf(allocs)
-	fmt.Println(t)
+	if !cfg.quiet {
+		fmt.Println(t)
+	}
 	return t
 }
 

@@ -26,7 +26,7 @@ func main() {
 		fmt.Println("task", x)
 		return 2 * x, nil
 	})
-	run, err := kernelext.Map(context.Background(), kernelext.Processes(2), double, []int{1, 2, 3, 4}, kernelext.Progress(false))
+	run, err := kernelext.Map(context.Background(), kernelext.Processes(2), double, []int{1, 2, 3, 4}, kernelext.Quiet())
 	kernelext.Check(err)
 	fmt.Println("values", run.Values())
 }
