@@ -1,0 +1,111 @@
+package spark
+
+import (
+	"fmt"
+	"math"
+)
+
+// Cost is a linear model of an engine's time: Fixed seconds per call (the per-query
+// overhead: planning, scheduling, round trips) plus PerRow seconds for each row.
+type Cost struct {
+	Engine string
+	Fixed  float64 // seconds per call
+	PerRow float64 // seconds per row
+}
+
+// At is the modelled time for n rows, in seconds.
+func (c Cost) At(n float64) float64 { return c.Fixed + c.PerRow*n }
+
+// On models the engine on machines machines like this one, each doing its share of the
+// rows: PerRow divided by machines, Fixed unchanged. That is the best case, for a job like
+// this sum whose partial results are one number per machine; it ignores the shuffle and the
+// reading of input that real jobs pay.
+func (c Cost) On(machines float64) Cost {
+	return Cost{Engine: fmt.Sprintf("%s on %g machines", c.Engine, machines), Fixed: c.Fixed, PerRow: c.PerRow / machines}
+}
+
+// String is e.g. "Spark: 0.31 s + 3.2 ns/row".
+func (c Cost) String() string {
+	return fmt.Sprintf("%s: %s + %.3g ns/row", c.Engine, seconds(c.Fixed), c.PerRow*1e9)
+}
+
+func seconds(s float64) string {
+	switch {
+	case s >= 1:
+		return fmt.Sprintf("%.3g s", s)
+	case s >= 1e-3:
+		return fmt.Sprintf("%.3g ms", s*1e3)
+	default:
+		return fmt.Sprintf("%.3g µs", s*1e6)
+	}
+}
+
+// FitCost fits Cost for one engine's successful runs by least squares on relative error
+// (weights 1/t²), so that the small sizes set Fixed and the large ones PerRow. fixed, if
+// ≥ 0, is a measured per-call overhead to use instead of fitting one. Both figures are
+// clamped at 0. It needs two sizes (one with fixed given); with fewer it returns an error.
+func FitCost(runs []Run, engine string, fixed float64) (Cost, error) {
+	var n, t []float64
+	for _, r := range runs {
+		if r.Engine == engine && r.Err == nil && len(r.Times) > 0 {
+			n, t = append(n, float64(r.N)), append(t, r.Median().Seconds())
+		}
+	}
+	c := Cost{Engine: engine}
+	if fixed >= 0 {
+		if len(n) < 1 {
+			return c, fmt.Errorf("spark: no successful run of %q to fit", engine)
+		}
+		// minimise Σ ((fixed + b·n - t)/t)²  ⇒  b = Σ n(t-fixed)/t² / Σ n²/t²
+		var num, den float64
+		for i := range n {
+			w := 1 / (t[i] * t[i])
+			num += w * n[i] * (t[i] - fixed)
+			den += w * n[i] * n[i]
+		}
+		c.Fixed, c.PerRow = fixed, math.Max(num/den, 0)
+		return c, nil
+	}
+	if len(n) < 2 {
+		return c, fmt.Errorf("spark: %d successful size(s) of %q: need 2 to fit a fixed and a per-row cost", len(n), engine)
+	}
+	var sw, sn, snn, st, snt float64
+	for i := range n {
+		w := 1 / (t[i] * t[i])
+		sw += w
+		sn += w * n[i]
+		snn += w * n[i] * n[i]
+		st += w * t[i]
+		snt += w * n[i] * t[i]
+	}
+	det := sw*snn - sn*sn
+	if det == 0 {
+		return c, fmt.Errorf("spark: the runs of %q are all at one size", engine)
+	}
+	a := (st*snn - sn*snt) / det
+	b := (sw*snt - sn*st) / det
+	if a < 0 { // refit through the origin
+		a, b = 0, snt/snn
+	}
+	c.Fixed, c.PerRow = a, math.Max(b, 0)
+	return c, nil
+}
+
+// Crossover is the number of rows from which remote beats local (remote.At(n) < local.At(n)),
+// and whether it ever does: a remote engine with a larger per-row cost never catches up.
+func Crossover(local, remote Cost) (n float64, ok bool) {
+	gain := local.PerRow - remote.PerRow
+	if gain <= 0 {
+		return math.Inf(1), false
+	}
+	return math.Max((remote.Fixed-local.Fixed)/gain, 0), true
+}
+
+// MachinesToWin is how many machines like this one remote needs before any size beats
+// local: more than remote.PerRow / local.PerRow.
+func MachinesToWin(local, remote Cost) float64 {
+	if local.PerRow <= 0 {
+		return math.Inf(1)
+	}
+	return remote.PerRow / local.PerRow
+}
