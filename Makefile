@@ -7,13 +7,15 @@
 #                  make test-notebooks ARGS="-k toast -x"        (passed to pytest)
 #                  make test-browser ARGS="--test-name-pattern=toast" (passed to node --test)
 # The Docker/Binder image: make image-test (buildah; what CI runs after make test)
+# Spark (notebook 07): make spark (install what is missing, start a local Spark Connect server),
+#                  make spark-stop, make spark-status, make spark-install (install only)
 # Another Python:  make setup PYTHON=python3.12
 
 SHELL := /bin/bash
 ARGS ?=
 export PYTHON ?= python3
 
-.PHONY: help setup lab test test-go test-notebooks test-browser image-test clean
+.PHONY: help setup lab test test-go test-notebooks test-browser image-test spark spark-install spark-stop spark-status clean
 
 help:
 	@echo "make lab             set up (if needed) and open JupyterLab on notebooks/ (ARGS=... for jupyter lab)"
@@ -23,7 +25,9 @@ help:
 	@echo "make test-browser    only the browser tests: notebooks in JupyterLab in Chromium, HTML exports (ARGS=... for node --test)"
 	@echo "make image-test      build the Dockerfile with buildah and run every notebook inside the image (root, buildah)"
 	@echo "make setup           install the kernel, tools and Python venv into .tools/ and .venv/"
-	@echo "make clean           remove .venv/, .tools/ and build/"
+	@echo "make spark           for notebook 07: install what is missing (pyspark in .spark/venv, the Go client) and start a local Spark Connect server"
+	@echo "make spark-stop      stop that server (no JVM left behind); make spark-status: is it running?"
+	@echo "make clean           stop the Spark server if it runs, remove .venv/, .tools/, .spark/ and build/"
 
 setup:
 	@bash scripts/setup.sh
@@ -46,5 +50,18 @@ test-browser:
 image-test:
 	@bash scripts/image-test.sh $(ARGS)
 
+spark:
+	@bash scripts/spark.sh start
+
+spark-install:
+	@bash scripts/spark.sh install
+
+spark-stop:
+	@bash scripts/spark.sh stop
+
+spark-status:
+	@bash scripts/spark.sh status
+
 clean:
-	rm -rf .venv .tools build
+	@if [ -f build/spark/server.pid ]; then bash scripts/spark.sh stop; fi
+	rm -rf .venv .tools .spark build

@@ -36,6 +36,7 @@ PORT="${SPARK_CONNECT_PORT:-15002}"
 MASTER="${SPARK_MASTER:-local[2]}"
 DRIVER_MEMORY="${SPARK_DRIVER_MEMORY:-2g}"
 STATE="${SPEEDUP_SPARK_STATE:-$BUILD/spark}"
+mkdir -p "$STATE" && STATE="$(cd "$STATE" && pwd)"   # absolute: it marks the server's JVM
 START_TIMEOUT="${SPARK_START_TIMEOUT:-180}"
 PID_FILE="$STATE/server.pid"
 LOG_FILE="$STATE/server.log"
@@ -126,12 +127,13 @@ server_pid() {
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; }
 # group_members PGID: the live processes of a process group.
 group_members() { ps -e -o pid=,pgid=,stat= | awk -v g="$1" '$2 == g && $3 !~ /^Z/ { print $1 }'; }
-# our_jvms: pids of Spark Connect servers running from this checkout's .spark/venv (whatever their group).
+# our_jvms: pids of Spark Connect server JVMs of this state folder (whatever their process group),
+# known by the -Djava.io.tmpdir=<state>/tmp that start gives them.
 our_jvms() {
   local p cmd
   for p in /proc/[0-9]*; do
     cmd="$(tr '\0' ' ' <"$p/cmdline" 2>/dev/null || true)"
-    case "$cmd" in *"$SERVER_CLASS"*"$SPARK_VENV"*|*"$SPARK_VENV"*"$SERVER_CLASS"*) printf '%s\n' "${p#/proc/}" ;; esac
+    case "$cmd" in *"-Djava.io.tmpdir=$STATE/tmp "*"$SERVER_CLASS"*) printf '%s\n' "${p#/proc/}" ;; esac
   done
 }
 
@@ -205,9 +207,9 @@ stop() {
   left="$( { [[ "$pid" =~ ^[0-9]+$ ]] && group_members "$pid"; our_jvms; } | sort -u | tr '\n' ' ')"
   if [ -n "${left// /}" ]; then
     ps -o pid=,pgid=,args= -p "${left// /,}" 2>/dev/null | sed 's/^/   /' | cut -c1-200 >&2 || true
-    die "processes of this checkout's Spark are still running (above): pids $left"
+    die "processes of this Spark Connect server are still running (above): pids $left"
   fi
-  ok "no Spark Connect server running from this checkout (no JVM left)"
+  ok "no Spark Connect server of $STATE running (no JVM left)"
 }
 
 status() {

@@ -3,6 +3,8 @@ package spark
 import (
 	"fmt"
 	"math"
+
+	"github.com/speedup-go/speedup/charts"
 )
 
 // Cost is a linear model of an engine's time: Fixed seconds per call (the per-query
@@ -108,4 +110,25 @@ func MachinesToWin(local, remote Cost) float64 {
 		return math.Inf(1)
 	}
 	return remote.PerRow / local.PerRow
+}
+
+// ModelCurves draws the models for charts.Lines over n = 10^fromExp … 10^toExp (half a
+// decade apart): local as it is, then remote on each number of machines ([Cost.On]).
+func ModelCurves(local, remote Cost, machines []float64, fromExp, toExp float64) []charts.Curve {
+	curves := []charts.Curve{{Name: local.Engine + " (this machine)"}}
+	for _, m := range machines {
+		name := fmt.Sprintf("%s on %g machines", remote.Engine, m)
+		if m == 1 {
+			name = remote.Engine + " on 1 machine"
+		}
+		curves = append(curves, charts.Curve{Name: name})
+	}
+	for e := fromExp; e <= toExp+1e-9; e += 0.5 {
+		n := math.Pow(10, e)
+		curves[0].Points = append(curves[0].Points, charts.Point{X: n, Y: local.At(n)})
+		for i, m := range machines {
+			curves[i+1].Points = append(curves[i+1].Points, charts.Point{X: n, Y: remote.On(m).At(n)})
+		}
+	}
+	return curves
 }

@@ -206,6 +206,15 @@ func TestFitCostAndCrossover(t *testing.T) {
 	}
 }
 
+func TestSizes(t *testing.T) {
+	if got := Sizes(3, 5); len(got) != 3 || got[0] != 1000 || got[2] != 100_000 {
+		t.Errorf("Sizes(3, 5) = %v", got)
+	}
+	if got := Sizes(5, 3); len(got) != 0 {
+		t.Errorf("Sizes(5, 3) = %v, want none", got)
+	}
+}
+
 func TestExp(t *testing.T) {
 	for n, want := range map[int64]string{1: "1e0", 1000: "1e3", 1_000_000_000: "1e9", 5_000_000: "5000000", 0: "0"} {
 		if got := Exp(n); got != want {
@@ -311,4 +320,54 @@ func TestServerSweep(t *testing.T) {
 		t.Errorf("Spark's fitted cost %v, %v: a query should cost something fixed", sparkCost, err)
 	}
 	t.Logf("%v (server %s, %s)", sparkCost, s.Remote, s.Version)
+}
+
+func TestSaveAndLoadRuns(t *testing.T) {
+	huge := workloads.SumOfSquaresFormula(1e9)
+	runs := []Run{
+		{Engine: "Spark", N: 1e9, Times: []time.Duration{3 * time.Second, 2 * time.Second}, Sum: huge},
+		{Engine: "Spark", N: 10, Err: errors.New("boom")},
+	}
+	path := t.TempDir() + "/runs.json"
+	if err := SaveRuns(path, runs); err != nil {
+		t.Fatal(err)
+	}
+	got, err := LoadRuns(path)
+	if err != nil || len(got) != 2 {
+		t.Fatalf("LoadRuns: %v, %v", got, err)
+	}
+	if got[0].Sum.Cmp(huge) != 0 || got[0].Median() != 2500*time.Millisecond || got[1].Err.Error() != "boom" || got[1].Sum != nil {
+		t.Errorf("round trip changed the runs: %+v", got)
+	}
+}
+
+func TestLocalStartup(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("SPEEDUP_SPARK_STATE", dir)
+	if _, err := LocalStartup("/nowhere"); err == nil {
+		t.Error("no ready file should be an error")
+	}
+	ready := "remote=sc://127.0.0.1:15002\npid=12\nstart_seconds=17.5\nstarted_at=2026-12-01T15:00:00Z\nspark=4.3.0\nmaster=local[2]\n"
+	if err := os.WriteFile(dir+"/server.ready", []byte(ready), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, err := LocalStartup("/nowhere")
+	if err != nil || s.Remote != DefaultRemote || s.Took != 17500*time.Millisecond || s.Version != "4.3.0" || s.Master != "local[2]" || s.At.Hour() != 15 {
+		t.Errorf("LocalStartup = %+v, %v", s, err)
+	}
+}
+
+func TestModelCurves(t *testing.T) {
+	local := Cost{Engine: "2 goroutines", PerRow: 1e-9}
+	remote := Cost{Engine: "Spark", Fixed: 0.3, PerRow: 2e-9}
+	cs := ModelCurves(local, remote, []float64{1, 10}, 3, 5)
+	if len(cs) != 3 || cs[1].Name != "Spark on 1 machine" || cs[2].Name != "Spark on 10 machines" {
+		t.Fatalf("curves: %+v", cs)
+	}
+	if len(cs[0].Points) != 5 || cs[0].Points[4].X != 1e5 {
+		t.Errorf("points every half decade from 1e3 to 1e5: %+v", cs[0].Points)
+	}
+	if got, want := cs[2].Points[0].Y, 0.3+2e-9*1e3/10; math.Abs(got-want) > 1e-12 {
+		t.Errorf("Spark on 10 machines at 1e3: %v, want %v", got, want)
+	}
 }

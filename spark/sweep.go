@@ -153,3 +153,12 @@ func Curves(runs []Run, perRow bool) []charts.Curve {
 	}
 	return out
 }
+
+// Sizes returns the powers of ten 10^from … 10^to, for [Sweep].
+func Sizes(from, to int) []int64 {
+	var ns []int64
+	for e := max(from, 0); e <= min(to, 18); e++ {
+		ns = append(ns, int64(math.Pow10(e)))
+	}
+	return ns
+}

@@ -206,7 +206,35 @@ def check_image_processing(nb):
         assert kind in kinds, f"no {kind} chart among {kinds}"
 
 
+def check_spark(nb):
+    # The server answered, and its fixed costs were measured and printed.
+    require_line(nb, r"^Spark 4\.\d+\.\d+ at sc://[\w.:-]+: connected in [\d.]+ s$")
+    require_line(nb, r"^server start-up: [\d.]+ s \(local\[\d+\], started by make spark at")
+    first = number(nb, r"^first query: ([\d.]+) s")
+    query = number(nb, r"^per-query overhead: Spark ([\d.]+) s, \d+ goroutines [\d.]+ µs")
+    pool = number(nb, r"^per-query overhead: Spark [\d.]+ s, \d+ goroutines ([\d.]+) µs")
+    assert 0 < query < 30 and first > 0, f"Spark's overheads: first query {first} s, each query {query} s"
+    assert pool * 1e-6 < query, f"a goroutine pool call ({pool} µs) cost more than a Spark query ({query} s)"
+    # Every engine ran every size, each answer equal to the closed form (Sweep checks each call).
+    m = require_line(nb, r"^every engine ran every size: (\d+) sizes from 1e(\d+) to 1e(\d+), all sums equal to n\(n-1\)\(2n-1\)/6$")
+    sizes, lo, hi = (int(g) for g in m.groups())
+    assert sizes == hi - lo + 1 >= 5, f"only {sizes} sizes: {m.group(0)!r}"
+    assert find_line(nb, r"^FAILED ") is None, f"a run failed: {find_line(nb, r'^FAILED .*').group(0)!r}"
+    for e in range(lo, hi + 1):
+        row = require_line(nb, rf"^1e{e}\s+(.*)$").group(1)
+        assert len(re.findall(r"[\d.e+-]+ s \(\d runs?\)", row)) == 3, f"1e{e}: not every engine has a time: {row!r}"
+    # The crossover, reasoned from the fitted costs.
+    require_line(nb, r"^fitted: \d+ goroutines: [\d.]+ [µm]?s \+ [\d.]+ ns/row; Spark: [\d.]+ m?s \+ [\d.]+ ns/row$")
+    need = number(nb, r"^Spark needs more than ([\d.]+) machines like this one before any size beats")
+    assert need > 0.1, f"Spark needs {need} machines: the per-row costs are off"
+    on = re.findall(r"^on\s+(\d+) machines: Spark (wins from n = \S+ rows|never wins)", all_text(nb), re.MULTILINE)
+    assert [m for m, _ in on] == ["1", "4", "16", "64"], f"crossover lines: {on}"
+    kinds = chart_kinds(nb)
+    assert kinds.count("lines") >= 3 and "bars" in kinds, f"charts: {kinds}"
+
+
 CHECKS: dict[str, Callable] = {
+    "07_when_one_machine_is_not_enough.ipynb": check_spark,
     "03_image_processing.ipynb": check_image_processing,
     "00_start_here.ipynb": check_start_here,
     "04_data_processing.ipynb": check_data_processing,
