@@ -25,7 +25,10 @@
 #   CI (Debian bookworm): apt-get install -y --no-install-recommends buildah debootstrap
 # Environment knobs:
 #   IMAGE_TAG=speedup:test           name of the image to build and test
-#   IMAGE_BUILD_ARGS="..."           extra `buildah bud` arguments, e.g. "--build-arg NB_USER=binder"
+#   IMAGE_BUILD_ARGS="..."           extra `buildah bud` arguments, e.g. "--build-arg NB_USER=binder";
+#                                    "--build-arg WITH_SPARK=true" adds Spark, and the notebooks phase then
+#                                    runs notebook 07 inside the image against a server it starts there;
+#                                    an image without Spark skips it (SPEEDUP_SPARK=skip), loudly
 #   IMAGE_TEST_PYTEST_ARGS="..."     what pytest runs inside the image (default: tests/notebooks, all
 #                                    but the one test of make setup's .tools/bin layout), e.g.
 #                                    'tests/notebooks/test_notebooks.py -k "toast and not expectations"'
@@ -431,10 +434,18 @@ phase_notebooks() {
   home="$(image_config WorkingDir | tr -d '"')"
   rm -rf "$OUT/notebooks" "$OUT/notebooks-fixtures" "$root$home/build/image-run"
   t="$(now_s)"
+  # Spark is in the image only when it was built with --build-arg WITH_SPARK=true.
+  local spark_env=(--env SPEEDUP_SPARK=skip)
+  if [ -x "$root$home/.spark/venv/bin/python" ]; then
+    spark_env=()
+    ok "the image has Spark (WITH_SPARK=true): notebook 07 runs against a server started inside it"
+  else
+    printf '%s%s%s\n' "$_Y" "!!!! the image has no Spark (built without --build-arg WITH_SPARK=true): notebook 07 is SKIPPED inside it" "$_N" >&2
+  fi
   # The repository's own notebook tests, with the image's venv (pytest, nbclient) and kernelspec.
   # build/ is not in the image (.dockerignore): the run writes its executed notebooks there.
   ctr_run --env GOPROXY=off --env SPEEDUP_OFFLINE=1 --env SPEEDUP_BUILD_DIR=build/image-run \
-    --env PYTHONDONTWRITEBYTECODE=1 -- \
+    --env PYTHONDONTWRITEBYTECODE=1 "${spark_env[@]}" -- \
     python -m pytest "${PYTEST_ARGS[@]}" -v -p no:cacheprovider 2>&1 | tee "$OUT/pytest.log" || rc=$?
   if [ -d "$root$home/build/image-run" ]; then
     cp -a "$root$home/build/image-run/." "$OUT/"

@@ -36,7 +36,7 @@ PORT="${SPARK_CONNECT_PORT:-15002}"
 MASTER="${SPARK_MASTER:-local[2]}"
 DRIVER_MEMORY="${SPARK_DRIVER_MEMORY:-2g}"
 STATE="${SPEEDUP_SPARK_STATE:-$BUILD/spark}"
-mkdir -p "$STATE" && STATE="$(cd "$STATE" && pwd)"   # absolute: it marks the server's JVM
+case "$STATE" in /*) ;; *) STATE="$ROOT/$STATE" ;; esac   # absolute: it marks the server's JVM
 START_TIMEOUT="${SPARK_START_TIMEOUT:-180}"
 PID_FILE="$STATE/server.pid"
 LOG_FILE="$STATE/server.log"
@@ -132,7 +132,7 @@ group_members() { ps -e -o pid=,pgid=,stat= | awk -v g="$1" '$2 == g && $3 !~ /^
 our_jvms() {
   local p cmd
   for p in /proc/[0-9]*; do
-    cmd="$(tr '\0' ' ' <"$p/cmdline" 2>/dev/null || true)"
+    cmd="$( { tr '\0' ' ' <"$p/cmdline"; } 2>/dev/null || true)"
     case "$cmd" in *"-Djava.io.tmpdir=$STATE/tmp "*"$SERVER_CLASS"*) printf '%s\n' "${p#/proc/}" ;; esac
   done
 }
@@ -156,7 +156,9 @@ start() {
   t="$(now_s)"
   # setsid: the server leads a process group of its own (its pid is the group id), which stop
   # signals as a whole; bash writes its pid, then becomes spark-submit, which becomes the JVM.
-  SPARK_HOME="$home" SPARK_LOCAL_IP=127.0.0.1 SPARK_LOCAL_DIRS="$STATE/tmp" SPARK_LOG_DIR="$STATE" \
+  # SPARK_REMOTE (the clients' variable, maybe set for the notebook) would make spark-submit a
+  # Connect client itself ("Remote cannot be specified with master"): the server must not see it.
+  env -u SPARK_REMOTE -u SPARK_CONNECT_MODE SPARK_HOME="$home" SPARK_LOCAL_IP=127.0.0.1 SPARK_LOCAL_DIRS="$STATE/tmp" SPARK_LOG_DIR="$STATE" \
     setsid bash -c 'echo $$ > "$1"; shift; cd "$1"; shift; exec "$@"' _ "$PID_FILE" "$STATE" \
     "$home/bin/spark-submit" --class "$SERVER_CLASS" --name "speedup Spark Connect server" \
     --master "$MASTER" --driver-memory "$DRIVER_MEMORY" \
