@@ -227,7 +227,7 @@ def check_spark(nb):
     require_line(nb, r"^fitted: \d+ goroutines: [\d.]+ [µm]?s \+ [\d.]+ ns/row; Spark: [\d.]+ m?s \+ [\d.]+ ns/row$")
     need = number(nb, r"^Spark needs more than ([\d.]+) machines like this one before any size beats")
     assert need > 0.1, f"Spark needs {need} machines: the per-row costs are off"
-    on = re.findall(r"^on\s+(\d+) machines: Spark (wins from n = \S+ rows|never wins)", all_text(nb), re.MULTILINE)
+    on = re.findall(r"^on\s+(\d+) machines?:\s+Spark (wins from n = \S+ rows|never wins)", all_text(nb), re.MULTILINE)
     assert [m for m, _ in on] == ["1", "4", "16", "64"], f"crossover lines: {on}"
     kinds = chart_kinds(nb)
     assert kinds.count("lines") >= 3 and "bars" in kinds, f"charts: {kinds}"
