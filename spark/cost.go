@@ -42,54 +42,29 @@ func seconds(s float64) string {
 	}
 }
 
-// FitCost fits Cost for one engine's successful runs by least squares on relative error
-// (weights 1/t²), so that the small sizes set Fixed and the large ones PerRow. fixed, if
-// ≥ 0, is a measured per-call overhead to use instead of fitting one. Both figures are
-// clamped at 0. It needs two sizes (one with fixed given); with fewer it returns an error.
-func FitCost(runs []Run, engine string, fixed float64) (Cost, error) {
-	var n, t []float64
+// FitCost estimates Cost for one engine from its successful runs, robustly against a busy
+// machine (noise only ever adds time, so each run counts by its fastest call, [Run.Min]):
+// Fixed is the fastest call at any size, PerRow what the largest size adds to it, per row.
+// It needs two sizes; the largest must be large enough for its rows to show over the fixed
+// cost, or PerRow comes out 0 (then raise the sizes). Both figures are at least 0.
+func FitCost(runs []Run, engine string) (Cost, error) {
+	c := Cost{Engine: engine, Fixed: math.Inf(1)}
+	var largest Run
+	sizes := 0
 	for _, r := range runs {
-		if r.Engine == engine && r.Err == nil && len(r.Times) > 0 {
-			n, t = append(n, float64(r.N)), append(t, r.Median().Seconds())
+		if r.Engine != engine || r.Err != nil || len(r.Times) == 0 {
+			continue
+		}
+		sizes++
+		c.Fixed = math.Min(c.Fixed, r.Min().Seconds())
+		if r.N > largest.N {
+			largest = r
 		}
 	}
-	c := Cost{Engine: engine}
-	if fixed >= 0 {
-		if len(n) < 1 {
-			return c, fmt.Errorf("spark: no successful run of %q to fit", engine)
-		}
-		// minimise Σ ((fixed + b·n - t)/t)²  ⇒  b = Σ n(t-fixed)/t² / Σ n²/t²
-		var num, den float64
-		for i := range n {
-			w := 1 / (t[i] * t[i])
-			num += w * n[i] * (t[i] - fixed)
-			den += w * n[i] * n[i]
-		}
-		c.Fixed, c.PerRow = fixed, math.Max(num/den, 0)
-		return c, nil
+	if sizes < 2 {
+		return Cost{Engine: engine}, fmt.Errorf("spark: %d successful size(s) of %q: need 2 to tell a fixed cost from a per-row one", sizes, engine)
 	}
-	if len(n) < 2 {
-		return c, fmt.Errorf("spark: %d successful size(s) of %q: need 2 to fit a fixed and a per-row cost", len(n), engine)
-	}
-	var sw, sn, snn, st, snt float64
-	for i := range n {
-		w := 1 / (t[i] * t[i])
-		sw += w
-		sn += w * n[i]
-		snn += w * n[i] * n[i]
-		st += w * t[i]
-		snt += w * n[i] * t[i]
-	}
-	det := sw*snn - sn*sn
-	if det == 0 {
-		return c, fmt.Errorf("spark: the runs of %q are all at one size", engine)
-	}
-	a := (st*snn - sn*snt) / det
-	b := (sw*snt - sn*st) / det
-	if a < 0 { // refit through the origin
-		a, b = 0, snt/snn
-	}
-	c.Fixed, c.PerRow = a, math.Max(b, 0)
+	c.PerRow = math.Max(largest.Min().Seconds()-c.Fixed, 0) / float64(largest.N)
 	return c, nil
 }
 

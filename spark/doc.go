@@ -7,7 +7,7 @@
 // [DefaultRemote]) and says how to start one when nothing answers; [Session.SumOfSquares]
 // is the job of notebooks 04 and 07 as Spark SQL; [BigInt] reads Spark's numbers, DECIMAL's
 // decimal128.Num included; [Sweep] times engines (a Go loop, goroutines, Spark) over sizes
-// and checks every answer against the closed form; [FitLine] turns the times into a fixed
+// and checks every answer against the closed form; [FitCost] turns the times into a fixed
 // cost per query and a cost per row, from which [Crossover] reasons about more machines.
 //
 // There are no Go UDFs in Spark Connect: work sent to Spark is SQL or DataFrame built-ins.

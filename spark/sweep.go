@@ -42,6 +42,15 @@ func (r Run) Median() time.Duration {
 	return (t[len(t)/2-1] + t[len(t)/2]) / 2
 }
 
+// Min is the fastest of r.Times, 0 if none: on a busy machine noise only adds, so the
+// fastest call is the best estimate of what the work itself costs.
+func (r Run) Min() time.Duration {
+	if len(r.Times) == 0 {
+		return 0
+	}
+	return slices.Min(r.Times)
+}
+
 // PerRow is the median time divided by the rows, in nanoseconds.
 func (r Run) PerRow() float64 { return float64(r.Median().Nanoseconds()) / float64(max(r.N, 1)) }
 
