@@ -52,6 +52,21 @@ spark_missing() {
   printf '%s%s%s\n' "$_Y" "!!!! spark/ (its own Go module) NOT $1: its modules are not installed; make spark-install (or make test) installs them" "$_N" >&2
 }
 
+# spark_go_tests: go test in spark/, verbose into build/spark-go-test.log, so that the tests that
+# need a Spark server and found none are counted and reported (go test hides a passing package's skips).
+spark_go_tests() {
+  local log="$BUILD/spark-go-test.log" rc=0 skipped
+  mkdir -p "$BUILD"
+  (cd spark && go test -count=1 -v ./...) >"$log" 2>&1 || rc=$?
+  grep -E '^(ok|FAIL|---) ' "$log" | grep -v -- '--- PASS' || true
+  skipped="$(grep -c -- '--- SKIP' "$log" || true)"
+  if [ "$skipped" -gt 0 ]; then
+    printf '%s%s%s\n' "$_Y" "!!!! $skipped spark/ test(s) SKIPPED: no Spark Connect server at ${SPARK_REMOTE:-sc://127.0.0.1:15002} (the notebook step runs them against a server it starts; or: make spark)" "$_N" >&2
+    result="ok (spark/ server tests SKIPPED)"
+  fi
+  return "$rc"
+}
+
 # browser_tests [node --test args]: the npm packages of tests/browser (npm ci, only when
 # package.json or package-lock.json changed), then the tests: the HTML exports of the notebooks
 # executed by the notebook step (build/notebooks/), with and without JavaScript; then each
@@ -128,7 +143,7 @@ run_step() {
       banner "go test -count=1 ./... (and in spark/, its own module)"
       go test -count=1 ./... || rc=$?
       if [ "$rc" = 0 ]; then
-        if spark_installed; then (cd spark && go test -count=1 ./...) || rc=$?; else spark_missing tested; result="ok (spark/ SKIPPED: not installed)"; fi
+        if spark_installed; then spark_go_tests || rc=$?; else spark_missing tested; result="ok (spark/ SKIPPED: not installed)"; fi
       fi ;;
     notebooks)
       banner "notebook tests (pytest tests/notebooks: every notebooks/*.ipynb through the GoNB kernel)"
