@@ -112,9 +112,35 @@ install() {
     step "building spark/'s packages once (Go's build cache; ~90 s the first time on 2 cores)"
     t="$(now_s)"
     (cd spark && go build ./... && go vet ./... >/dev/null) || die "building spark/ failed (see above)"
+    # What notebook 07's cells do, once: GoNB builds them in a module of its own that requires both
+    # local modules (the notebook's first cell), so the modules of the union of both graphs must be
+    # in the cache (a fresh machine lacks some that neither module's own download fetches, e.g.
+    # go-logr/logr at the version spark/'s graph selects for kernelext's gonbui), and the build
+    # cache gets the notebook's program.
+    warm_notebook_build || die "building a program like notebook 07's failed (see above)"
     printf '%s\n' "$sha" > "$stamp"
     ok "spark/ built ($(elapsed "$t") s)"
   fi
+}
+
+# warm_notebook_build: a throw-away module like GoNB's for notebook 07 (same go.mod edits, both go.sum
+# files), a program importing what the notebook imports, `go get` (downloads what is missing) and build.
+warm_notebook_build() {
+  local w rc=0
+  w="$(mktemp -d)"
+  (
+    cd "$w" &&
+    go mod init gonb_spark_warmup >/dev/null 2>&1 &&
+    go mod edit -require=github.com/speedup-go/speedup@v0.0.0-00010101000000-000000000000 -replace="github.com/speedup-go/speedup=$ROOT" \
+      -require=github.com/speedup-go/speedup/spark@v0.0.0-00010101000000-000000000000 -replace="github.com/speedup-go/speedup/spark=$ROOT/spark" &&
+    cat "$ROOT/go.sum" "$ROOT/spark/go.sum" >> go.sum &&
+    printf '%s\n' 'package main' 'import (' '_ "github.com/janpfeifer/gonb/gonbui"' '_ "github.com/speedup-go/speedup/charts"' \
+      '_ "github.com/speedup-go/speedup/kernelext"' '_ "github.com/speedup-go/speedup/spark"' '_ "github.com/speedup-go/speedup/workloads"' \
+      ')' 'func main() {}' > main.go &&
+    go get >/dev/null && go build -o /dev/null .
+  ) || rc=$?
+  rm -rf "$w"
+  return "$rc"
 }
 
 # --- the server ----------------------------------------------------------------------------------
