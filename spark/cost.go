@@ -107,3 +107,12 @@ func ModelCurves(local, remote Cost, machines []float64, fromExp, toExp float64)
 	}
 	return curves
 }
+
+// Faster returns whichever cost is lower per row (the first on a tie): this machine at its
+// best, when a pool of goroutines does not beat a plain loop on cores busy with other work.
+func Faster(a, b Cost) Cost {
+	if b.PerRow < a.PerRow {
+		return b
+	}
+	return a
+}

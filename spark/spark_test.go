@@ -204,6 +204,9 @@ func TestFitCostAndCrossover(t *testing.T) {
 	if !ok || math.Abs(n-(0.3-1e-6)/0.5e-9) > 1e6 {
 		t.Errorf("Crossover on 4 machines = %v, %v; want ~6e8", n, ok)
 	}
+	if f := Faster(remote, local); f.Engine != "local" || Faster(local, local).Engine != "local" {
+		t.Errorf("Faster(remote, local) = %v", f)
+	}
 	if s := remote.String(); s != "remote: 300 ms + 2 ns/row" {
 		t.Errorf("Cost.String() = %q", s)
 	}

@@ -224,7 +224,8 @@ def check_spark(nb):
         row = require_line(nb, rf"^1e{e}\s+(.*)$").group(1)
         assert len(re.findall(r"[\d.e+-]+ s \(\d runs?\)", row)) == 3, f"1e{e}: not every engine has a time: {row!r}"
     # The crossover, reasoned from the fitted costs.
-    require_line(nb, r"^fitted: \d+ goroutines: [\d.]+ [µm]?s \+ [\d.]+ ns/row; Spark: [\d.]+ m?s \+ [\d.]+ ns/row$")
+    cost = r"[\d.]+ [µm]?s \+ [\d.]+ ns/row"
+    require_line(nb, rf"^fitted: Go loop: {cost}; \d+ goroutines: {cost}; Spark: {cost}$")
     need = number(nb, r"^Spark needs more than ([\d.]+) machines like this one before any size beats")
     assert need > 0.1, f"Spark needs {need} machines: the per-row costs are off"
     on = re.findall(r"^on\s+(\d+) machines?:\s+Spark (wins from n = \S+ rows|never wins)", all_text(nb), re.MULTILINE)
