@@ -144,15 +144,31 @@ warm_notebook_build() {
 }
 
 # --- the server ----------------------------------------------------------------------------------
+# proc_stat PID: "state ppid pgrp" of a live process from /proc/PID/stat (empty if it is gone), read
+# with builtins only (no procps in slim images, and no fork per process).
+proc_stat() {
+  local st state ppid pgrp
+  { read -r st <"/proc/$1/stat"; } 2>/dev/null || return 0
+  read -r state ppid pgrp _ <<<"${st##*) }"
+  printf '%s %s %s\n' "$state" "$ppid" "$pgrp"
+}
 server_pid() {
   local pid
   pid="$(cat "$PID_FILE" 2>/dev/null || true)"
-  [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null && [ "$(ps -o stat= -p "$pid" | cut -c1)" != Z ] && printf '%s\n' "$pid"
+  [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null && [ "$(proc_stat "$pid" | cut -c1)" != Z ] && printf '%s\n' "$pid"
   return 0
 }
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; }
 # group_members PGID: the live processes of a process group.
-group_members() { ps -e -o pid=,pgid=,stat= | awk -v g="$1" '$2 == g && $3 !~ /^Z/ { print $1 }'; }
+group_members() {
+  local p st state ppid pgrp
+  for p in /proc/[0-9]*; do
+    { read -r st <"$p/stat"; } 2>/dev/null || continue
+    read -r state ppid pgrp _ <<<"${st##*) }"
+    [ "$pgrp" = "$1" ] && [ "$state" != Z ] && printf '%s\n' "${p#/proc/}"
+  done
+  return 0
+}
 # our_jvms: pids of Spark Connect server JVMs of this state folder (whatever their process group),
 # known by the -Djava.io.tmpdir=<state>/tmp that start gives them.
 our_jvms() {
@@ -219,7 +235,7 @@ start() {
 }
 
 stop() {
-  local pid left i
+  local pid left i p
   pid="$(cat "$PID_FILE" 2>/dev/null || true)"
   if [[ "$pid" =~ ^[0-9]+$ ]] && [ -n "$(group_members "$pid")" ]; then
     step "stopping the Spark Connect server (process group $pid)"
@@ -234,7 +250,7 @@ stop() {
   rm -f "$PID_FILE" "$READY_FILE"
   left="$( { [[ "$pid" =~ ^[0-9]+$ ]] && group_members "$pid"; our_jvms; } | sort -u | tr '\n' ' ')"
   if [ -n "${left// /}" ]; then
-    ps -o pid=,pgid=,args= -p "${left// /,}" 2>/dev/null | sed 's/^/   /' | cut -c1-200 >&2 || true
+    for p in $left; do printf '   %s %s\n' "$p" "$( { tr '\0' ' ' <"/proc/$p/cmdline"; } 2>/dev/null | cut -c1-200)" >&2; done
     die "processes of this Spark Connect server are still running (above): pids $left"
   fi
   ok "no Spark Connect server of $STATE running (no JVM left)"
