@@ -59,11 +59,14 @@ ENV NB_USER=${NB_USER} \
     PATH=/opt/venv/bin:/opt/gopath/bin:/usr/local/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 
 # System packages (python3 3.11 + venv, CA certificates for `go get`/pip, tini to reap the
-# kernels' orphans; with WITH_SPARK=true a Java 17 runtime for Spark), the user, and the /opt
-# folders owned by the user.
+# kernels' orphans; with WITH_SPARK=true a Java 17 runtime for Spark, whose post-install script
+# needs the man folder a slim image lacks), the user, and the /opt folders owned by the user.
 RUN set -eux; \
     apt-get update; \
-    java=""; if [ "${WITH_SPARK}" = true ]; then java=openjdk-17-jre-headless; fi; \
+    java=""; if [ "${WITH_SPARK}" = true ]; then \
+        java=openjdk-17-jre-headless; \
+        mkdir -p /usr/share/man/man1; \
+    fi; \
     DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
         ca-certificates python3 python3-venv tini $java; \
     rm -rf /var/lib/apt/lists/*; \
