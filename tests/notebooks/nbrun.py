@@ -221,6 +221,8 @@ class _GonbErrorText(html.parser.HTMLParser):
     def handle_endtag(self, tag):
         if self._skip and tag in ("div", "style"):
             self._skip -= 1
+        elif tag == "div":
+            self.parts.append("\n")  # GoNB v0.11.4 puts each line of the report in its own <div>
 
     def handle_data(self, data):
         if not self._skip:
