@@ -3,6 +3,12 @@
 #   docker build -t speedup .
 #   docker run --rm -p 8888:8888 speedup        # then open the http://127.0.0.1:8888/lab?token=... URL it prints
 #
+# With Spark for notebook 07 (off by default: the image grows from 1.19 GB to 2.42 GB, with a Java
+# runtime, pyspark and the Spark Connect Go client's modules and build cache):
+#   docker build --build-arg WITH_SPARK=true -t speedup-spark .
+#   then, in a JupyterLab terminal: bash scripts/spark.sh start   (no `make` in the image)
+# Without it, notebook 07 says how to start a server and cannot compile its Spark cells offline.
+#
 # Also builds unchanged on mybinder.org, which passes --build-arg NB_USER=... --build-arg NB_UID=...
 # and starts `jupyter notebook --ip=0.0.0.0 ...` (or `jupyter lab`) in $HOME.
 #
@@ -17,6 +23,7 @@
 #                          about them): the notebooks run with no network
 #   /opt/gocache           Go build cache, warmed with the repository's packages
 #   /usr/local/go          the Go toolchain, from the official golang image
+#   $HOME/.spark/venv      pyspark (the Spark Connect server), only with WITH_SPARK=true
 #
 # Network: the notebooks need none after the build (proved by make image-test, which runs
 # them with GOPROXY=off and no network). GOPROXY keeps Go's default, so `go get` in a cell still
@@ -36,6 +43,8 @@ ARG NB_UID=1000
 ARG GOPLS_VERSION=v0.21.1
 # notebook: `jupyter notebook`, which mybinder.org starts (a 7.6.x matches jupyterlab 4.6.x)
 ARG NOTEBOOK_VERSION=7.6.5
+# true: Java 17, pyspark and the Spark Connect Go client for notebook 07 (+~1.3 GB)
+ARG WITH_SPARK=false
 
 ENV NB_USER=${NB_USER} \
     NB_UID=${NB_UID} \
@@ -51,11 +60,16 @@ ENV NB_USER=${NB_USER} \
     PATH=/opt/venv/bin:/opt/gopath/bin:/usr/local/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 
 # System packages (python3 3.11 + venv, CA certificates for `go get`/pip, tini to reap the
-# kernels' orphans), the user, and the /opt folders owned by the user.
+# kernels' orphans; with WITH_SPARK=true a Java 17 runtime for Spark, whose post-install script
+# needs the man folder a slim image lacks), the user, and the /opt folders owned by the user.
 RUN set -eux; \
     apt-get update; \
+    java=""; if [ "${WITH_SPARK}" = true ]; then \
+        java=openjdk-17-jre-headless; \
+        mkdir -p /usr/share/man/man1; \
+    fi; \
     DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-        ca-certificates python3 python3-venv tini; \
+        ca-certificates python3 python3-venv tini $java; \
     rm -rf /var/lib/apt/lists/*; \
     groupadd --gid "${NB_UID}" "${NB_USER}"; \
     useradd --uid "${NB_UID}" --gid "${NB_UID}" --create-home --shell /bin/bash \
@@ -112,6 +126,15 @@ RUN set -eux; \
     go install ./cmd/speedup-kernel; \
     test -x /opt/gopath/bin/speedup-kernel; \
     du -sh /opt/gopath/pkg/mod /opt/gocache
+
+# Spark for notebook 07, only with WITH_SPARK=true: what `make spark-install` does (pyspark into
+# $HOME/.spark/venv, the spark/ module's dependencies downloaded and built), so that
+# `bash scripts/spark.sh start` needs no network.
+RUN set -eux; \
+    if [ "${WITH_SPARK}" = true ]; then \
+        PIP_NO_CACHE_DIR=1 bash scripts/spark.sh install; \
+        du -sh "$HOME/.spark" /opt/gopath/pkg/mod /opt/gocache; \
+    fi
 
 EXPOSE 8888
 # tini passes signals on (-g: to the whole process group), so `docker stop` and Ctrl-C end

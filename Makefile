@@ -9,6 +9,9 @@
 # The Docker/Binder image: make image-test (as root, buildah; what CI runs after make test)
 #                  make image-test PHASES="notebooks lab" ARGS="-x"   (phases: base build inside
 #                  notebooks lab; ARGS passed to pytest tests/image)
+# Spark (notebook 07): make spark (install what is missing, start a local Spark Connect server),
+#                  make spark-stop, make spark-status, make spark-install (install only)
+# Benchmarks:      make bench (Go beside the talk's Python, one table of Go ÷ Python)
 # Another Python:  make setup PYTHON=python3.12
 
 SHELL := /bin/bash
@@ -16,7 +19,7 @@ ARGS ?=
 PHASES ?= base build inside notebooks lab
 export PYTHON ?= python3
 
-.PHONY: help setup lab test test-go test-notebooks test-browser image-test bench clean
+.PHONY: help setup lab test test-go test-notebooks test-browser image-test bench spark spark-install spark-stop spark-status clean
 
 help:
 	@echo "make lab             set up (if needed) and open JupyterLab on notebooks/ (ARGS=... for jupyter lab)"
@@ -27,7 +30,9 @@ help:
 	@echo "make image-test      build the Dockerfile with buildah, then check the image: notebooks inside it, JupyterLab, Binder (root; PHASES=...)"
 	@echo "make bench           the benchmarks, side by side with the talk's Python: one table of Go ÷ Python (a few minutes)"
 	@echo "make setup           install the kernel, tools and Python venv into .tools/ and .venv/"
-	@echo "make clean           remove .venv/, .tools/ and build/"
+	@echo "make spark           for notebook 07: install what is missing (pyspark in .spark/venv, the Go client) and start a local Spark Connect server"
+	@echo "make spark-stop      stop that server (no JVM left behind); make spark-status: is it running?"
+	@echo "make clean           stop the Spark server if it runs, remove .venv/, .tools/, .spark/ and build/"
 
 setup:
 	@bash scripts/setup.sh
@@ -57,5 +62,18 @@ image-test:
 bench:
 	@bash scripts/bench.sh $(ARGS)
 
+spark:
+	@bash scripts/spark.sh start
+
+spark-install:
+	@bash scripts/spark.sh install
+
+spark-stop:
+	@bash scripts/spark.sh stop
+
+spark-status:
+	@bash scripts/spark.sh status
+
 clean:
-	rm -rf .venv .tools build
+	@if [ -f build/spark/server.pid ]; then bash scripts/spark.sh stop; fi
+	rm -rf .venv .tools .spark build

@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
 # make test / test-go / test-notebooks — run the project's tests, failing fast, one banner per step.
 #
-#   scripts/test.sh all        [pytest args]   setup, gofmt, go vet, go test, notebook tests, browser tests (CI)
+#   scripts/test.sh all        [pytest args]   setup, Spark set-up, gofmt, go vet, go test, notebook tests, browser tests (CI)
 #   scripts/test.sh go                         gofmt, go vet, go test
-#   scripts/test.sh notebooks  [pytest args]   setup, notebook tests
-#   scripts/test.sh browser    [node args]     setup, browser tests (tests/browser; e.g. --test-name-pattern=toast)
+#   scripts/test.sh notebooks  [pytest args]   setup, Spark set-up, notebook tests
+#   scripts/test.sh browser    [node args]     setup, Spark set-up, browser tests (tests/browser; e.g. --test-name-pattern=toast)
+#
+# "Spark set-up" is scripts/spark.sh install (pyspark into .spark/venv, the Go client's modules): notebook 07
+# runs against a real Spark Connect server that the notebook and browser tests start and stop themselves.
+# go vet and go test cover the spark/ module too once it is installed (its tests against a server are
+# skipped, loudly, when none runs; the notebook step runs them against the server it starts).
 #
 # Notebook-test knobs (environment): SPEEDUP_NOTEBOOKS_DIR, SPEEDUP_OFFLINE=0 (let the kernel
 # download modules; by default it runs with GOPROXY=off), SPEEDUP_NOTEBOOK_MAX_SECONDS, SPEEDUP_CELL_TIMEOUT — see tests/notebooks/nbrun.py;
@@ -17,10 +22,10 @@ cd "$ROOT"
 what="${1:-all}"
 shift || true
 case "$what" in
-  all)       steps=(setup gofmt vet gotest notebooks browser) ;;
+  all)       steps=(setup spark gofmt vet gotest notebooks browser) ;;
   go)        steps=(gofmt vet gotest) ;;
-  notebooks) steps=(setup notebooks) ;;
-  browser)   steps=(setup browser) ;;
+  notebooks) steps=(setup spark notebooks) ;;
+  browser)   steps=(setup spark browser) ;;
   *) die "usage: scripts/test.sh all|go|notebooks|browser [pytest or node args]" ;;
 esac
 
@@ -40,6 +45,27 @@ failed() {
 go_files() {
   find . \( -name '.?*' -o -name build -o -name node_modules -o -name testdata \) -prune -o \
     -type f -name '*.go' -print
+}
+
+# spark_installed: the spark/ module's dependencies are in the module cache (scripts/spark.sh install ran).
+spark_installed() { [ -f "$ROOT/.spark/.go.sha256" ]; }
+spark_missing() {
+  printf '%s%s%s\n' "$_Y" "!!!! spark/ (its own Go module) NOT $1: its modules are not installed; make spark-install (or make test) installs them" "$_N" >&2
+}
+
+# spark_go_tests: go test in spark/, verbose into build/spark-go-test.log, so that the tests that
+# need a Spark server and found none are counted and reported (go test hides a passing package's skips).
+spark_go_tests() {
+  local log="$BUILD/spark-go-test.log" rc=0 skipped
+  mkdir -p "$BUILD"
+  (cd spark && go test -count=1 -v ./...) >"$log" 2>&1 || rc=$?
+  grep -E '^(ok|FAIL|---) ' "$log" | grep -v -- '--- PASS' || true
+  skipped="$(grep -c -- '--- SKIP' "$log" || true)"
+  if [ "$skipped" -gt 0 ]; then
+    printf '%s%s%s\n' "$_Y" "!!!! $skipped spark/ test(s) SKIPPED: no Spark Connect server at ${SPARK_REMOTE:-sc://127.0.0.1:15002} (the notebook step runs them against a server it starts; or: make spark)" "$_N" >&2
+    result="ok (spark/ server tests SKIPPED)"
+  fi
+  return "$rc"
 }
 
 # browser_tests [node --test args]: the npm packages of tests/browser (npm ci, only when
@@ -113,6 +139,9 @@ run_step() {
     setup)
       banner "setup (scripts/setup.sh)"
       bash "$ROOT/scripts/setup.sh" || rc=$? ;;
+    spark)
+      banner "Spark set-up for notebook 07 (scripts/spark.sh install: Java check, pyspark in .spark/venv, the Go client)"
+      bash "$ROOT/scripts/spark.sh" install || rc=$? ;;
     gofmt)
       check_go
       banner "gofmt -l (every .go file must be gofmt-formatted)"
@@ -128,11 +157,17 @@ run_step() {
         say "all ${#files[@]} .go files formatted"
       fi ;;
     vet)
-      banner "go vet ./..."
-      go vet ./... || rc=$? ;;
+      banner "go vet ./... (and in spark/, its own module)"
+      go vet ./... || rc=$?
+      if [ "$rc" = 0 ]; then
+        if spark_installed; then (cd spark && go vet ./...) || rc=$?; else spark_missing vetted; result="ok (spark/ SKIPPED: not installed)"; fi
+      fi ;;
     gotest)
-      banner "go test -count=1 ./..."
-      go test -count=1 ./... || rc=$? ;;
+      banner "go test -count=1 ./... (and in spark/, its own module)"
+      go test -count=1 ./... || rc=$?
+      if [ "$rc" = 0 ]; then
+        if spark_installed; then spark_go_tests || rc=$?; else spark_missing tested; result="ok (spark/ SKIPPED: not installed)"; fi
+      fi ;;
     notebooks)
       banner "notebook tests (pytest tests/notebooks: every notebooks/*.ipynb through the GoNB kernel; kernels killed and interrupted)"
       jupyter_env

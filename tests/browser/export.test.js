@@ -6,7 +6,8 @@
 //   * with JavaScript off: every div.speedup-chart shows a visible table.speedup-fallback with
 //     data rows, and no drawn chart;
 //   * with JavaScript on and every network request refused: every chart draws (offline).
-// A notebook missing from build/notebooks/ (or older than its source) is executed here first.
+// A notebook missing from build/notebooks/ (or older than its source) is executed here first
+// (one that needs Spark with a Spark Connect server started and stopped around it, lib/spark.js).
 //
 // Artifacts: build/browser/html/<notebook>.html, build/screenshots/export/<notebook>-nojs.png
 // and <notebook>-js.png.
@@ -21,6 +22,7 @@ const { pathToFileURL } = require('node:url');
 const cfg = require('./lib/config');
 const nbjson = require('./lib/nbjson');
 const br = require('./lib/browser');
+const spark = require('./lib/spark');
 
 const NOTEBOOKS = cfg.listNotebooks();
 const HTML_DIR = path.join(cfg.ARTIFACTS, 'html');
@@ -39,9 +41,9 @@ after(async () => {
   if (browser) await browser.close().catch(() => {});
 });
 
-function jupyter(args, cwd, timeoutS) {
+function jupyter(args, cwd, timeoutS, extraEnv = {}) {
   return new Promise((resolve, reject) => {
-    execFile(JUPYTER, args, { cwd, env: cfg.jupyterEnv(), timeout: timeoutS * 1000, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
+    execFile(JUPYTER, args, { cwd, env: cfg.jupyterEnv(extraEnv), timeout: timeoutS * 1000, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
       if (err) reject(new Error(`jupyter ${args.join(' ')} failed (${err.signal || `exit status ${err.code}`}):\n${stderr.slice(-3000)}`));
       else resolve(stdout);
     });
@@ -60,11 +62,22 @@ async function executedNotebook(name) {
   log(`${name}: ${why} (run the notebook tests first to reuse theirs): executing it with nbconvert`);
   cfg.mkdirp(EXECUTED_DIR);
   const t0 = Date.now();
-  await jupyter(
-    ['nbconvert', '--to', 'notebook', '--execute', '--ExecutePreprocessor.kernel_name=gonb', '--ExecutePreprocessor.timeout=600', '--output-dir', EXECUTED_DIR, source],
-    path.dirname(source),
-    900,
-  );
+  const server = spark.needsSpark(nbjson.read(source)) ? new spark.SparkServer('spark-export') : null;
+  if (server && spark.SKIP) throw new Error(`${name} needs Spark, SPEEDUP_SPARK=skip, and no executed copy exists`);
+  if (server) log(`${name}: needs Spark: server ready in ${await server.start()} s`);
+  try {
+    await jupyter(
+      ['nbconvert', '--to', 'notebook', '--execute', '--ExecutePreprocessor.kernel_name=gonb', '--ExecutePreprocessor.timeout=600', '--output-dir', EXECUTED_DIR, source],
+      path.dirname(source),
+      900,
+      server ? server.env() : {},
+    );
+  } finally {
+    if (server) {
+      const left = await server.stop();
+      if (left.length) throw new Error(`JVMs left after scripts/spark.sh stop: ${left.join('; ')}`);
+    }
+  }
   log(`${name}: executed in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   return path.join(EXECUTED_DIR, name);
 }

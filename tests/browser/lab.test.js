@@ -3,6 +3,9 @@
 // reader runs it: open it, Run ▸ Run All Cells, wait for the kernel to go idle. Then, in the
 // page: no cell shows an error, every chart drew (a canvas with ink on it, not an empty box),
 // every progress display finished. JupyterLab serves a throwaway copy of the repository.
+// A notebook that needs Spark (notebook 07) gets a real Spark Connect server for its run, started
+// just before and stopped right after through scripts/spark.sh (lib/spark.js); stopping it must
+// leave no JVM.
 //
 // Artifacts: build/screenshots/<notebook>.png (the whole notebook), build/screenshots/<notebook>/
 // chart-NN-<kind>.png, build/browser/notebooks/<notebook>.ipynb (as JupyterLab saved it after the
@@ -18,6 +21,7 @@ const nbjson = require('./lib/nbjson');
 const br = require('./lib/browser');
 const { Lab } = require('./lib/lab');
 const procs = require('./lib/procs');
+const spark = require('./lib/spark');
 
 const NOTEBOOKS = cfg.listNotebooks();
 const VIEWPORT = { width: 1400, height: 1000 };
@@ -25,6 +29,8 @@ const MAX_SCREENSHOT_HEIGHT = 16000; // Chromium cannot capture much taller in o
 
 let lab = null;
 let browser = null;
+const sparkServer = new spark.SparkServer('spark-browser');
+const needsSpark = new Map(NOTEBOOKS.map((n) => [n, spark.needsSpark(nbjson.read(path.join(cfg.NOTEBOOKS_DIR, n)))]));
 
 const log = (msg) => console.log(`[browser] ${msg}`);
 const secs = (t0) => ((Date.now() - t0) / 1000).toFixed(1);
@@ -34,6 +40,7 @@ const secs = (t0) => ((Date.now() - t0) / 1000).toFixed(1);
 let stopping = false;
 for (const [sig, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]]) {
   process.on(sig, () => {
+    sparkServer.stopNow();
     if (!lab || stopping) {
       if (lab) lab.killNow();
       process.exit(code);
@@ -46,12 +53,17 @@ for (const [sig, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]]) 
     });
   });
 }
-process.on('exit', () => lab && lab.killNow());
+process.on('exit', () => {
+  sparkServer.stopNow();
+  if (lab) lab.killNow();
+});
 
 before(async () => {
   if (!NOTEBOOKS.length) return;
   const t0 = Date.now();
-  lab = new Lab();
+  // The kernels find the Spark server through SPARK_REMOTE, fixed when JupyterLab starts.
+  const env = [...needsSpark.values()].some(Boolean) && !spark.SKIP ? await sparkServer.prepare() : {};
+  lab = new Lab({ env });
   const { files } = await lab.start();
   log(`JupyterLab ${lab.base} up in ${secs(t0)} s, serving a copy of the repository (${files} files) in ${lab.notebooksDir}`);
   browser = await br.launch();
@@ -59,6 +71,7 @@ before(async () => {
 });
 
 after(async () => {
+  if (sparkServer.running) await sparkServer.stop().catch(() => {});
   if (browser) await browser.close().catch(() => {});
   if (!lab) return;
   const seen = lab.kernelPids.size;
@@ -73,8 +86,27 @@ test('there are notebooks to run', () => {
 });
 
 for (const name of NOTEBOOKS) {
-  test(`${name} runs in JupyterLab: charts drawn, no error, progress finished`, { timeout: (cfg.NOTEBOOK_TIMEOUT_S + 180) * 1000 }, async () => {
-    await runInLab(name);
+  const withSpark = needsSpark.get(name);
+  const timeout = (cfg.NOTEBOOK_TIMEOUT_S + 180 + (withSpark ? 300 : 0)) * 1000;
+  test(`${name} runs in JupyterLab: charts drawn, no error, progress finished`, { timeout }, async (t) => {
+    if (!withSpark) return runInLab(name);
+    if (spark.SKIP) {
+      console.log(`[browser] !!!! SKIPPED ${name}: it needs Spark and SPEEDUP_SPARK=skip`);
+      return t.skip('needs Spark; SPEEDUP_SPARK=skip');
+    }
+    const t0 = Date.now();
+    const startup = await sparkServer.start();
+    log(`${name}: Spark Connect server ready at ${sparkServer.env().SPARK_REMOTE} (start-up ${startup} s, ${secs(t0)} s with the install check)`);
+    let failure = null;
+    try {
+      await runInLab(name);
+    } catch (e) {
+      failure = e;
+    }
+    const left = await sparkServer.stop();
+    log(`${name}: Spark Connect server stopped; ${left.length ? `JVMs LEFT: ${left.join('; ')}` : 'no JVM left'}`);
+    if (failure) throw failure;
+    assert.deepEqual(left, [], `JVMs left running after scripts/spark.sh stop: ${left.join('; ')}`);
   });
 }
 

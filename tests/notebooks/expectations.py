@@ -276,6 +276,34 @@ def check_when_to_parallelize(nb):
     assert kinds.count("lines") >= 2 and kinds.count("scaling") >= 3, f"charts: {kinds}"
 
 
+def check_spark(nb):
+    # The server answered, and its fixed costs were measured and printed.
+    require_line(nb, r"^Spark 4\.\d+\.\d+ at sc://[\w.:-]+: connected in [\d.]+ s$")
+    require_line(nb, r"^server start-up: [\d.]+ s \(local\[\d+\], started by make spark at")
+    first = number(nb, r"^first query: ([\d.]+) s")
+    query = number(nb, r"^per-query overhead: Spark ([\d.]+) s, \d+ goroutines [\d.]+ µs")
+    pool = number(nb, r"^per-query overhead: Spark [\d.]+ s, \d+ goroutines ([\d.]+) µs")
+    assert 0 < query < 30 and first > 0, f"Spark's overheads: first query {first} s, each query {query} s"
+    assert pool * 1e-6 < query, f"a goroutine pool call ({pool} µs) cost more than a Spark query ({query} s)"
+    # Every engine ran every size, each answer equal to the closed form (Sweep checks each call).
+    m = require_line(nb, r"^every engine ran every size: (\d+) sizes from 1e(\d+) to 1e(\d+), all sums equal to n\(n-1\)\(2n-1\)/6$")
+    sizes, lo, hi = (int(g) for g in m.groups())
+    assert sizes == hi - lo + 1 >= 5, f"only {sizes} sizes: {m.group(0)!r}"
+    assert find_line(nb, r"^FAILED ") is None, f"a run failed: {find_line(nb, r'^FAILED .*').group(0)!r}"
+    for e in range(lo, hi + 1):
+        row = require_line(nb, rf"^1e{e}\s+(.*)$").group(1)
+        assert len(re.findall(r"[\d.e+-]+ s \(\d runs?\)", row)) == 3, f"1e{e}: not every engine has a time: {row!r}"
+    # The crossover, reasoned from the fitted costs.
+    cost = r"[\d.]+ [µm]?s \+ [\d.]+ ns/row"
+    require_line(nb, rf"^fitted: Go loop: {cost}; \d+ goroutines: {cost}; Spark: {cost}$")
+    need = number(nb, r"^Spark needs more than ([\d.]+) machines like this one before any size beats")
+    assert need > 0.1, f"Spark needs {need} machines: the per-row costs are off"
+    on = re.findall(r"^on\s+(\d+) machines?:\s+Spark (wins from n = \S+ rows|never wins)", all_text(nb), re.MULTILINE)
+    assert [m for m, _ in on] == ["1", "4", "16", "64"], f"crossover lines: {on}"
+    kinds = chart_kinds(nb)
+    assert kinds.count("lines") >= 3 and "bars" in kinds, f"charts: {kinds}"
+
+
 CHECKS: dict[str, Callable] = {
     "00_start_here.ipynb": check_start_here,
     "01_toast_and_coffee.ipynb": check_toast_and_coffee,
@@ -284,4 +312,5 @@ CHECKS: dict[str, Callable] = {
     "04_data_processing.ipynb": check_data_processing,
     "05_threads_processes_gil.ipynb": check_threads_processes,
     "06_when_to_parallelize.ipynb": check_when_to_parallelize,
+    "07_when_one_machine_is_not_enough.ipynb": check_spark,
 }

@@ -98,7 +98,9 @@ function freePort() {
 }
 
 class Lab {
-  constructor() {
+  /** env: extra environment for JupyterLab and so its kernels (e.g. SPARK_REMOTE). */
+  constructor({ env = {} } = {}) {
+    this.extraEnv = env;
     this.tmp = null;
     this.proc = null;
     this.port = 0;
@@ -160,6 +162,7 @@ class Lab {
     ];
     if (process.getuid && process.getuid() === 0) args.push('--allow-root');
     const env = cfg.jupyterEnv({
+      ...this.extraEnv,
       // Jupyter's own config, data and runtime files go to the temp dir: the user's ~/.jupyter
       // (a password, other extensions' settings) does not apply, and nothing is left in $HOME.
       JUPYTER_CONFIG_DIR: path.join(this.tmp, 'jupyter-config'),
