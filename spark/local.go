@@ -60,7 +60,7 @@ func LocalStartup(repo string) (Startup, error) {
 	return s, sc.Err()
 }
 
-// runJSON is Run as stored between notebook cells (each cell is a new process).
+// runJSON is Run as JSON: the sum as decimal digits, the error as its text.
 type runJSON struct {
 	Engine string
 	N      int64
@@ -69,44 +69,37 @@ type runJSON struct {
 	Err    string `json:",omitempty"`
 }
 
-// SaveRuns writes runs to path as JSON, for a later cell to [LoadRuns] them.
-func SaveRuns(path string, runs []Run) error {
-	out := make([]runJSON, len(runs))
-	for i, r := range runs {
-		out[i] = runJSON{Engine: r.Engine, N: r.N, Times: r.Times}
-		if r.Sum != nil {
-			out[i].Sum = r.Sum.String()
-		}
-		if r.Err != nil {
-			out[i].Err = r.Err.Error()
-		}
+// MarshalJSON writes the run as JSON, so that a notebook can keep runs for a later cell
+// (kernelext.Remember: each cell is a new program): the sum as decimal digits, the error as
+// its text.
+func (r Run) MarshalJSON() ([]byte, error) {
+	out := runJSON{Engine: r.Engine, N: r.N, Times: r.Times}
+	if r.Sum != nil {
+		out.Sum = r.Sum.String()
 	}
-	data, err := json.Marshal(out)
-	if err != nil {
-		return err
+	if r.Err != nil {
+		out.Err = r.Err.Error()
 	}
-	return os.WriteFile(path, data, 0o644)
+	return json.Marshal(out)
 }
 
-// LoadRuns reads what [SaveRuns] wrote. Errors come back as plain errors with the same text.
-func LoadRuns(path string) ([]Run, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	var in []runJSON
+// UnmarshalJSON reads what MarshalJSON wrote; an error comes back as a plain error with the
+// same text.
+func (r *Run) UnmarshalJSON(data []byte) error {
+	var in runJSON
 	if err := json.Unmarshal(data, &in); err != nil {
-		return nil, fmt.Errorf("spark: %s: %w", path, err)
+		return fmt.Errorf("spark: a run: %w", err)
 	}
-	runs := make([]Run, len(in))
-	for i, r := range in {
-		runs[i] = Run{Engine: r.Engine, N: r.N, Times: r.Times}
-		if r.Sum != "" {
-			runs[i].Sum, _ = new(big.Int).SetString(r.Sum, 10)
+	*r = Run{Engine: in.Engine, N: in.N, Times: in.Times}
+	if in.Sum != "" {
+		sum, ok := new(big.Int).SetString(in.Sum, 10)
+		if !ok {
+			return fmt.Errorf("spark: a run's sum %q is no integer", in.Sum)
 		}
-		if r.Err != "" {
-			runs[i].Err = errors.New(r.Err)
-		}
+		r.Sum = sum
 	}
-	return runs, nil
+	if in.Err != "" {
+		r.Err = errors.New(in.Err)
+	}
+	return nil
 }

@@ -2,6 +2,7 @@ package spark
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -332,19 +333,19 @@ func TestServerSweep(t *testing.T) {
 	t.Logf("%v (server %s, Spark %s)", sparkCost, s.Remote, s.Version)
 }
 
-func TestSaveAndLoadRuns(t *testing.T) {
+func TestRunsRoundTripThroughJSON(t *testing.T) {
 	huge := workloads.SumOfSquaresFormula(1e9)
 	runs := []Run{
 		{Engine: "Spark", N: 1e9, Times: []time.Duration{3 * time.Second, 2 * time.Second}, Sum: huge},
 		{Engine: "Spark", N: 10, Err: errors.New("boom")},
 	}
-	path := t.TempDir() + "/runs.json"
-	if err := SaveRuns(path, runs); err != nil {
+	data, err := json.Marshal(runs)
+	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := LoadRuns(path)
-	if err != nil || len(got) != 2 {
-		t.Fatalf("LoadRuns: %v, %v", got, err)
+	var got []Run
+	if err := json.Unmarshal(data, &got); err != nil || len(got) != 2 {
+		t.Fatalf("json.Unmarshal: %v, %v", got, err)
 	}
 	if got[0].Sum.Cmp(huge) != 0 || got[0].Median() != 2500*time.Millisecond || got[1].Err.Error() != "boom" || got[1].Sum != nil {
 		t.Errorf("round trip changed the runs: %+v", got)
