@@ -99,7 +99,7 @@ install() {
   fi
 
   # The Go client: its modules in the module cache, spark/'s packages in the build cache.
-  stamp="$ROOT/.spark/.go.sha256"
+  stamp="${SPARK_GO_STAMP:-$ROOT/.spark/.go.sha256}" # another for another module cache (scripts/test.sh)
   sha="$(sha_of spark/go.mod spark/go.sum go.mod go.sum; printf '%s %s' "$GO_VERSION" "$(go env GOMODCACHE GOCACHE)")"
   if [ "$(cat "$stamp" 2>/dev/null)" = "$sha" ]; then
     ok "Spark Connect Go client (spark/go.mod) already downloaded and built"

@@ -120,12 +120,16 @@ setup_modcache() {
   local dir="$BUILD/_modcache-setup" own stamp sha
   own="$(go env GOMODCACHE)"
   stamp="$BUILD/.modcache-setup-stamp"
-  sha="$(sha_of go.mod go.sum scripts/modules.sh; go env GOVERSION)"
+  sha="$(sha_of go.mod go.sum scripts/modules.sh spark/go.mod spark/go.sum scripts/spark.sh; go env GOVERSION; spark_installed && echo spark)"
   if [ "$(cat "$stamp" 2>/dev/null)" != "$sha" ] || [ ! -d "$dir" ]; then
     step "filling build/_modcache-setup with what set-up downloads, and nothing else"
     if [ -d "$dir" ]; then GOMODCACHE="$dir" go clean -modcache; fi
     GOFLAGS=-modcacherw GOMODCACHE="$dir" GOPROXY="file://$own/cache/download" GOSUMDB=off \
       bash "$ROOT/scripts/modules.sh" || return 1
+    if spark_installed; then # notebook 07's modules: what the Spark set-up downloads
+      GOFLAGS=-modcacherw GOMODCACHE="$dir" GOPROXY="file://$own/cache/download" GOSUMDB=off \
+        SPARK_GO_STAMP="$BUILD/.modcache-setup-spark-stamp" bash "$ROOT/scripts/spark.sh" install || return 1
+    fi
     printf '%s\n' "$sha" > "$stamp"
   fi
   export SPEEDUP_KERNEL_GOMODCACHE="$dir"
