@@ -124,6 +124,7 @@ setup_modcache() {
   if [ "$(cat "$stamp" 2>/dev/null)" != "$sha" ] || [ ! -d "$dir" ]; then
     step "filling build/_modcache-setup with what set-up downloads, and nothing else"
     if [ -d "$dir" ]; then GOMODCACHE="$dir" go clean -modcache; fi
+    rm -f "$BUILD/.modcache-setup-spark-stamp"
     GOFLAGS=-modcacherw GOMODCACHE="$dir" GOPROXY="file://$own/cache/download" GOSUMDB=off \
       bash "$ROOT/scripts/modules.sh" || return 1
     if spark_installed; then # notebook 07's modules: what the Spark set-up downloads
