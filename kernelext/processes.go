@@ -34,7 +34,7 @@ const (
 	// deeper queue (the round trip is then longer than a task); long ones a shallow one, so
 	// that the last tasks of a run are not stuck behind a busy worker while another idles.
 	inFlight      = 2
-	inFlightShort = 4
+	inFlightShort = 8
 	shortTask     = time.Millisecond
 )
 

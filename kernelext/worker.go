@@ -91,14 +91,15 @@ func serveWorker[In, Out any](t *Task[In, Out]) int {
 		n := len(b.Inputs)
 		r := reply[Out]{PID: w.PID, Lo: b.Lo, Values: make([]Out, 0, n), Starts: make([]int64, 0, n), Ends: make([]int64, 0, n)}
 		last := time.Now()
+		start := last
 		for i, in := range b.Inputs {
 			if ctx.Err() != nil {
 				break
 			}
-			start := time.Now()
 			v, err := call(wctx, t.fn, in)
 			end := time.Now()
 			r.add(v, start, end, err)
+			start = end // one clock reading a task: the next starts where this one ended
 			if i < len(b.Inputs)-1 && end.Sub(last) >= replyEvery {
 				if err := sendOutcomes(send, &r); err != nil {
 					return 3
