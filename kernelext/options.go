@@ -8,7 +8,7 @@ type config struct {
 	label    string
 	progress bool
 	quiet    bool // Quiet
-	repeat   int // 0: chosen by the run (see Repeat)
+	repeat   int  // 0: chosen by the run (see Repeat)
 	warmup   int
 	names    []string
 	prog     *progress // shared with an enclosing Compare
@@ -47,4 +47,3 @@ func Warmup(n int) Option { return func(c *config) { c.warmup = max(n, 0) } }
 // TaskNames names the tasks in input order (e.g. the dates fetched) for timeline charts;
 // by default tasks are named by their index.
 func TaskNames(names []string) Option { return func(c *config) { c.names = names } }
-
