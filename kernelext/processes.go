@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/speedup-go/speedup/internal/tail"
 	"golang.org/x/sync/errgroup"
 )
 
@@ -296,7 +297,7 @@ type proc[Out any] struct {
 	exited  chan struct{} // closed once Wait returned
 	stderr  chan struct{} // closed once the task's stderr is all read
 	waitErr error
-	tail    *tailBuffer
+	tail    *tail.Buffer
 }
 
 func startWorker[Out any](ctx context.Context, key string, id int, s Strategy) (*proc[Out], error) {
@@ -325,7 +326,7 @@ func startWorker[Out any](ctx context.Context, key string, id int, s Strategy) (
 		return nil, fmt.Errorf("starting worker %d: %w", id, err)
 	}
 	files = []*os.File{batchR, replyW, os.Stdout, errW}
-	tail := &tailBuffer{max: 4096}
+	tail := &tail.Buffer{Max: 4096}
 	p := &proc[Out]{batches: batchW, replies: make(chan reply[Out], inFlightShort), exited: make(chan struct{}), stderr: make(chan struct{}), tail: tail}
 	p.out = bufio.NewWriterSize(batchW, 64<<10)
 	p.enc = gob.NewEncoder(p.out)
@@ -471,27 +472,4 @@ func (p *proc[Out]) kill() {
 	_ = syscall.Kill(-p.worker.PID, syscall.SIGKILL)
 	_ = p.cmd.Process.Kill()
 	<-p.exited
-}
-
-// tailBuffer keeps the last bytes written to it, for crash reports.
-type tailBuffer struct {
-	mu  sync.Mutex
-	buf []byte
-	max int
-}
-
-func (t *tailBuffer) Write(b []byte) (int, error) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	t.buf = append(t.buf, b...)
-	if len(t.buf) > t.max {
-		t.buf = t.buf[len(t.buf)-t.max:]
-	}
-	return len(b), nil
-}
-
-func (t *tailBuffer) String() string {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return strings.TrimSpace(string(t.buf))
 }

@@ -227,7 +227,7 @@ func RunAirTemp(ctx context.Context, python, baseURL string, opts AirTempOptions
 	}
 	var res AirTempResult
 	if err := json.Unmarshal(out.stdout, &res); err != nil {
-		return nil, fmt.Errorf("python: reading the report of %s: %v%s", AirTempScriptName, err, out.stderr.suffix())
+		return nil, fmt.Errorf("python: reading the report of %s: %v%s", AirTempScriptName, err, suffix(out.stderr))
 	}
 	return &res, nil
 }

@@ -44,7 +44,7 @@ func RunExecutors(ctx context.Context, python string, tasks, workers, repeat int
 	}
 	var res ExecutorsResult
 	if err := json.Unmarshal(out.stdout, &res); err != nil {
-		return nil, fmt.Errorf("python: reading the report of talk_executors.py: %v%s", err, out.stderr.suffix())
+		return nil, fmt.Errorf("python: reading the report of talk_executors.py: %v%s", err, suffix(out.stderr))
 	}
 	return &res, nil
 }

@@ -327,7 +327,7 @@ func run(ctx context.Context, python string, paths []string, args []string, stde
 	}
 	res, err := decodeReport(out.stdout)
 	if err != nil {
-		return nil, fmt.Errorf("python: reading the report of %s: %v%s", ScriptName, err, out.stderr.suffix())
+		return nil, fmt.Errorf("python: reading the report of %s: %v%s", ScriptName, err, suffix(out.stderr))
 	}
 	return res, nil
 }

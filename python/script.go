@@ -9,9 +9,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
-	"sync"
 	"time"
+
+	"github.com/speedup-go/speedup/internal/tail"
 )
 
 // childproc is the module every script imports to end with the Go program that started it.
@@ -25,7 +25,7 @@ var onStart func(pid int)
 // output is what a script printed: its stdout, and the end of its stderr.
 type output struct {
 	stdout []byte
-	stderr *tailBuffer
+	stderr *tail.Buffer
 }
 
 // runScript runs one of the embedded scripts, source, with python: written as name to a
@@ -34,7 +34,7 @@ type output struct {
 // is done and once the script ends (a pool worker it did not reap). A script that fails is
 // an error ending with the last lines of its stderr; stderr, if not nil, also gets it all.
 func runScript(ctx context.Context, python, name, source string, args []string, files map[string][]byte, stderr io.Writer) (output, error) {
-	out := output{stderr: &tailBuffer{max: 8 << 10}}
+	out := output{stderr: &tail.Buffer{Max: 8 << 10}}
 	if err := ctx.Err(); err != nil {
 		return out, fmt.Errorf("python: %s not started: %w", name, err)
 	}
@@ -89,35 +89,15 @@ func runScript(ctx context.Context, python, name, source string, args []string, 
 	default:
 	}
 	if werr != nil {
-		return out, fmt.Errorf("python: %s %s: %v%s", python, name, werr, out.stderr.suffix())
+		return out, fmt.Errorf("python: %s %s: %v%s", python, name, werr, suffix(out.stderr))
 	}
 	return out, nil
 }
 
-// tailBuffer keeps the last max bytes written to it.
-type tailBuffer struct {
-	mu  sync.Mutex
-	max int
-	buf []byte
-}
-
-func (t *tailBuffer) Write(p []byte) (int, error) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	t.buf = append(t.buf, p...)
-	if over := len(t.buf) - t.max; over > 0 {
-		t.buf = append(t.buf[:0], t.buf[over:]...)
+// suffix is "; stderr:\n<last lines>" of what a script wrote on stderr, or "".
+func suffix(t *tail.Buffer) string {
+	if s := t.String(); s != "" {
+		return "; stderr:\n" + s
 	}
-	return len(p), nil
-}
-
-// suffix is "; stderr:\n<last lines>" or "".
-func (t *tailBuffer) suffix() string {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	s := strings.TrimSpace(string(t.buf))
-	if s == "" {
-		return ""
-	}
-	return "; stderr:\n" + s
+	return ""
 }

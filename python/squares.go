@@ -42,7 +42,7 @@ func Squares(ctx context.Context, python string, sizes []int, repeat int) (*Squa
 	}
 	var res SquaresResult
 	if err := json.Unmarshal(out.stdout, &res); err != nil {
-		return nil, fmt.Errorf("python: reading the report of squares.py: %v%s", err, out.stderr.suffix())
+		return nil, fmt.Errorf("python: reading the report of squares.py: %v%s", err, suffix(out.stderr))
 	}
 	if len(res.ForLoop) != len(sizes) || len(res.ListComprehension) != len(sizes) {
 		return nil, fmt.Errorf("python: squares.py measured %d and %d sizes of %d", len(res.ForLoop), len(res.ListComprehension), len(sizes))
