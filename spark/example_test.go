@@ -35,7 +35,9 @@ func ExampleSweep() {
 		return workloads.SumOfSquaresFormula(n), nil
 	}}
 	// The goroutines of notebook 07: the loop shared among a kernelext pool, one chunk each.
-	chunk := kernelext.Local(func(_ context.Context, c workloads.Chunk) (workloads.Sum128, error) { return workloads.SumOfSquares(c), nil })
+	chunk := kernelext.Local(func(_ context.Context, c workloads.Chunk) (workloads.Sum128, error) {
+		return workloads.SumOfSquares(c), nil
+	})
 	pool := spark.Engine{Name: "goroutines", Sum: func(ctx context.Context, n int64) (*big.Int, error) {
 		run, err := kernelext.Map(ctx, kernelext.Goroutines(2), chunk, workloads.Chunks(int(n), 2), kernelext.Quiet())
 		var total workloads.Sum128
