@@ -131,7 +131,7 @@ def check_toast_and_coffee(nb):
     assert times(toast["goroutines×4"]["speedup"]) > 2.5 and times(toast["processes×4"]["speedup"]) > 2, f"toasters: {toast}"
     no_pool_beats_its_ideal(toast)
     # Burnt toast: the ideal is capped by the cores.
-    burnt = table_rows(nb, "burnt toast — 16 tasks")
+    burnt = table_rows(nb, "burnt toast — 12 tasks")
     cores = int(number(nb, r"^(\d+) CPU cores, GOMAXPROCS="))
     wide = next(r for name, r in burnt.items() if name.startswith("goroutines×") and int(r["workers"]) == 4 * cores)
     assert times(wide["ideal"]) <= cores + 0.01, f"goroutines×{4 * cores} on {cores} cores: ideal {wide['ideal']}"
