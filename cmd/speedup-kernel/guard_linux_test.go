@@ -259,6 +259,9 @@ func TestInterrupt(t *testing.T) {
 		{"during the program", "program", map[string]int{"gonb": 1, "gonb_fake": 1}},
 		// Between two steps: the step that starts next gets it.
 		{"between two steps", "gap", map[string]int{"gonb": 1, "goimports": 1}},
+		// A cell sent just before the interrupt that GoNB begins 1 s later (a busy machine):
+		// its first step gets it.
+		{"a cell begun late", "late", map[string]int{"gonb": 1, "goimports": 1}},
 		// On an idle kernel: a cell that starts later is left alone.
 		{"idle", "idle", map[string]int{"gonb": 1}},
 	} {
@@ -273,7 +276,7 @@ func TestInterrupt(t *testing.T) {
 			}
 			cmd := kernel(t, dir, tc.scenario, want)
 			_ = cmd.Process.Signal(syscall.SIGINT)
-			time.Sleep(interruptWindow + 1200*time.Millisecond) // the "idle" fake starts goimports after 1 s
+			time.Sleep(interruptWindow + 900*time.Millisecond) // the "idle" fake starts goimports after interruptWindow + 0.5 s
 			if got := sigints(dir); !equal(got, tc.want) {
 				t.Errorf("SIGINTs received: %v, want %v", got, tc.want)
 			}
@@ -355,8 +358,11 @@ func fakeGonb() {
 			case "gap":
 				time.Sleep(30 * time.Millisecond)
 				start("goimports", false)
-			case "idle":
+			case "late":
 				time.Sleep(time.Second)
+				start("goimports", false)
+			case "idle":
+				time.Sleep(interruptWindow + 500*time.Millisecond)
 				start("goimports", false)
 			}
 		case <-time.After(20 * time.Millisecond):

@@ -27,9 +27,11 @@ const (
 	// the kernel, state D): the guardian then exits anyway, saying which.
 	cleanupLimit = 30 * time.Second
 	// interruptPoll is how often the guardian looks for the first build step or program of
-	// a cell interrupted between two steps, and interruptWindow how long it looks.
+	// a cell interrupted between two steps (or before GoNB began it), and interruptWindow
+	// how long it looks. GoNB starts the first step of a cell it has just received within
+	// 20 ms on a quiet machine; on a busy 2-core one it once took over 0.3 s.
 	interruptPoll   = 10 * time.Millisecond
-	interruptWindow = 300 * time.Millisecond
+	interruptWindow = 2 * time.Second
 )
 
 // The guardian starts gonb from the main goroutine with a parent-death signal, which Linux
@@ -217,11 +219,12 @@ func (g *guardian) notePipes(pid int) {
 // runs it in a process group of its own, build steps and programs in gonb's.
 //
 // When gonb runs nothing, the interrupt fell between two steps of a cell (GoNB's own work
-// between them takes milliseconds) or on an idle kernel: then the first build step or
-// program that gonb starts within interruptWindow gets SIGINT. Past that, the interrupt is
-// dropped, as an interrupt of an idle kernel should be. (Only a new cell started within
-// interruptWindow of an interrupt of an idle kernel would be hit by mistake.) A child seen
-// between fork and exec still carries gonb's name: it is judged once it has its own.
+// between them takes milliseconds), before GoNB began a cell sent just before it, or on an
+// idle kernel: then the first build step or program that gonb starts within
+// interruptWindow gets SIGINT. Past that, the interrupt is dropped, as an interrupt of an
+// idle kernel should be. (Only a new cell started within interruptWindow of an interrupt
+// of an idle kernel would be hit by mistake.) A child seen between fork and exec still
+// carries gonb's name: it is judged once it has its own.
 func (g *guardian) interrupt() {
 	t := readProcs() // first: a program started after the signal is not GoNB's to interrupt
 	_ = syscall.Kill(g.gonb, syscall.SIGINT)
@@ -248,15 +251,17 @@ func (g *guardian) pollInterrupt() {
 			continue // between fork and exec: its name is not known yet
 		}
 		g.pending = false
+		after := time.Since(g.since).Seconds()
 		if isBuildStep(c) {
-			logf("interrupt: stopping %s (pid %d), a build step started just after the interrupt", c.Comm, c.PID)
+			logf("interrupt: stopping %s (pid %d), a build step started %.2f s after the interrupt", c.Comm, c.PID, after)
 			t.signalTree(c, syscall.SIGINT)
 		} else {
-			logf("interrupt: stopping %s (pid %d), started just after the interrupt", c.Comm, c.PID)
+			logf("interrupt: stopping %s (pid %d), started %.2f s after the interrupt", c.Comm, c.PID, after)
 			_ = syscall.Kill(c.PID, syscall.SIGINT)
 		}
 	}
-	if time.Since(g.since) > interruptWindow {
+	if g.pending && time.Since(g.since) > interruptWindow {
+		logf("interrupt: gonb started nothing within %v of it (an idle kernel): dropped", interruptWindow)
 		g.pending = false
 	}
 }
