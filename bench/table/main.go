@@ -15,7 +15,7 @@ import (
 	"os"
 	"slices"
 	"strings"
-	"text/tabwriter"
+	"unicode/utf8"
 
 	"golang.org/x/perf/benchfmt"
 )
@@ -121,18 +121,34 @@ func summary(xs []float64, invert bool) (string, int) {
 
 func write(w io.Writer, values map[[2]string][]float64) {
 	fmt.Fprintln(w, "Go ÷ Python, in speed: above 1 Go is faster; median of the runs (min–max); measured side by side in one run")
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	type line struct{ section, label, ratio, rest string }
+	var lines []line
+	labelW, ratioW := 0, 0
 	for _, r := range rows {
-		if r.section != "" {
-			fmt.Fprintf(tw, "\n%s\t\t\t\n", r.section)
-		}
 		ratio, n := summary(values[[2]string{r.bench, r.unit}], r.invert)
 		var details []string
 		for _, d := range r.detail {
 			s, _ := summary(values[[2]string{r.bench, d.unit}], false)
 			details = append(details, d.name+" "+strings.Replace(s, "×", "", 1))
 		}
-		fmt.Fprintf(tw, "  %s\t%s\t%d runs\t%s\n", r.label, ratio, n, strings.Join(details, "; "))
+		lines = append(lines, line{r.section, r.label, ratio, fmt.Sprintf("%d %s  %s", n, plural(n, "run"), strings.Join(details, "; "))})
+		labelW = max(labelW, utf8.RuneCountInString(r.label))
+		ratioW = max(ratioW, utf8.RuneCountInString(ratio))
 	}
-	tw.Flush()
+	// One alignment for every section, so that the ratios read down a single column.
+	pad := func(s string, n int) string { return s + strings.Repeat(" ", n-utf8.RuneCountInString(s)) }
+	for _, l := range lines {
+		if l.section != "" {
+			fmt.Fprintf(w, "\n%s\n", l.section)
+		}
+		fmt.Fprintf(w, "  %s  %s  %s\n", pad(l.label, labelW), pad(l.ratio, ratioW), l.rest)
+	}
+}
+
+// plural is word, with an s unless n is 1.
+func plural(n int, word string) string {
+	if n == 1 {
+		return word
+	}
+	return word + "s"
 }
