@@ -147,12 +147,19 @@ func living(dir string) []proc {
 	return out
 }
 
-// sigints counts the SIGINTs each fake of dir got, by name.
+// sigints counts the SIGINTs each fake of dir got, by name: those it recorded, and those
+// its parent recorded when it died of SIGINT before it could announce itself.
 func sigints(dir string) map[string]int {
 	n := map[string]int{}
 	for _, p := range started(dir) {
-		b, _ := os.ReadFile(filepath.Join(dir, fmt.Sprintf("%s.%d.sigint", p.Comm, p.PID)))
-		n[p.Comm] += strings.Count(string(b), "\n")
+		n[p.Comm] += 0
+	}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if name, rest, ok := strings.Cut(e.Name(), "."); ok && strings.HasSuffix(rest, ".sigint") {
+			b, _ := os.ReadFile(filepath.Join(dir, e.Name()))
+			n[name] += strings.Count(string(b), "\n")
+		}
 	}
 	return n
 }
@@ -436,5 +443,44 @@ func record(name string, pid int) {
 	if err == nil {
 		fmt.Fprintln(f, "SIGINT")
 		f.Close()
+	}
+}
+
+// interruptStep must tell a step that got the interrupt from one that had just ended: the
+// race behind an interrupt that let a cell run to completion (the step, a go get, ended
+// between the guardian's look at /proc and its signal).
+func TestInterruptStep(t *testing.T) {
+	g := &guardian{gonb: os.Getpid(), pipes: map[string]bool{}}
+	running := exec.Command("sleep", "30")
+	if err := running.Start(); err != nil {
+		t.Fatal(err)
+	}
+	ended := exec.Command("true")
+	if err := ended.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "true to end (a zombie, not reaped)", 10*time.Second, func() bool {
+		p, ok := readProc(ended.Process.Pid)
+		return ok && p.State == 'Z'
+	})
+	tbl := readProcs()
+
+	if !g.interruptStep(tbl, tbl[running.Process.Pid], "a running step") {
+		t.Error("a running step: interruptStep says it did not get the signal")
+	}
+	err := running.Wait()
+	if ws, ok := running.ProcessState.Sys().(syscall.WaitStatus); !ok || !ws.Signaled() || ws.Signal() != syscall.SIGINT {
+		t.Errorf("the running step ended with %v, want signal: interrupt", err)
+	}
+
+	zombie := proc{PID: ended.Process.Pid, PPID: os.Getpid(), PGID: os.Getpid(), Comm: "true", State: 'S'} // as a snapshot taken just before it ended
+	if g.interruptStep(tbl, zombie, "a step that had ended") {
+		t.Error("a step that had ended (a zombie): interruptStep says it got the signal")
+	}
+	if err := ended.Wait(); err != nil {
+		t.Errorf("the step that had ended: %v, want exit status 0 (the signal reached nothing)", err)
+	}
+	if g.interruptStep(tbl, zombie, "a step that is gone") {
+		t.Error("a step that is gone: interruptStep says it got the signal")
 	}
 }

@@ -233,9 +233,9 @@ func (g *guardian) interrupt() {
 		g.notePipes(c.PID) // Jupyter interrupts before a shutdown: gonb may exit before the program
 		switch {
 		case isBuildStep(c):
-			logf("interrupt: stopping %s (pid %d), a build step of the cell", c.Comm, c.PID)
-			t.signalTree(c, syscall.SIGINT)
-			g.pending = false
+			if g.interruptStep(t, c, "a build step of the cell") {
+				g.pending = false
+			}
 		case c.Comm != t[g.gonb].Comm: // not a child between fork and exec (still named gonb)
 			g.pending = false // the program (or a ! shell line) is GoNB's to interrupt
 		}
@@ -246,24 +246,46 @@ func (g *guardian) interrupt() {
 // two steps.
 func (g *guardian) pollInterrupt() {
 	t := readProcs()
+	after := time.Since(g.since).Seconds()
 	for _, c := range g.cellProcs(t) {
 		if c.Comm == t[g.gonb].Comm {
 			continue // between fork and exec: its name is not known yet
 		}
-		g.pending = false
-		after := time.Since(g.since).Seconds()
 		if isBuildStep(c) {
-			logf("interrupt: stopping %s (pid %d), a build step started %.2f s after the interrupt", c.Comm, c.PID, after)
-			t.signalTree(c, syscall.SIGINT)
+			if g.interruptStep(t, c, fmt.Sprintf("a build step started %.2f s after the interrupt", after)) {
+				g.pending = false
+			}
 		} else {
-			logf("interrupt: stopping %s (pid %d), started %.2f s after the interrupt", c.Comm, c.PID, after)
+			logf("interrupt: stopping %s (pid %d: %s), started %.2f s after the interrupt", c.Comm, c.PID, command(c), after)
 			_ = syscall.Kill(c.PID, syscall.SIGINT)
+			g.pending = false
 		}
 	}
 	if g.pending && time.Since(g.since) > interruptWindow {
 		logf("interrupt: gonb started nothing within %v of it (an idle kernel): dropped", interruptWindow)
 		g.pending = false
 	}
+}
+
+// interruptStep sends SIGINT to the build step c, with the compiler and linker below it,
+// and reports whether the step got it. A step seen running a moment ago may have ended
+// since (the snapshot of /proc takes milliseconds; a go get lasts tens): then the signal
+// reached a zombie, the step succeeded, and GoNB goes on with the next one, which must get
+// the interrupt instead. So the step is looked at again just before the signal, and after
+// it: a zombie that did not die of SIGINT did not get it.
+func (g *guardian) interruptStep(t procTable, c proc, what string) bool {
+	if p, ok := readProc(c.PID); !ok || p.State == 'Z' || p.PPID != g.gonb {
+		logf("interrupt: %s (pid %d) had ended: the next step gets the interrupt", c.Comm, c.PID)
+		return false
+	}
+	cmd := command(c)
+	t.signalTree(c, syscall.SIGINT)
+	if p, ok := readProc(c.PID); ok && p.State == 'Z' && !(p.Exit.Signaled() && p.Exit.Signal() == syscall.SIGINT) {
+		logf("interrupt: %s (pid %d: %s) ended (%s) just before the signal: the next step gets the interrupt", c.Comm, c.PID, cmd, describe(p.Exit))
+		return false
+	}
+	logf("interrupt: stopping %s (pid %d: %s), %s", c.Comm, c.PID, cmd, what)
+	return true
 }
 
 // cellProcs lists gonb's children in gonb's own process group: the build steps and the

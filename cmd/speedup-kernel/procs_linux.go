@@ -3,15 +3,18 @@ package main
 import (
 	"bytes"
 	"os"
+	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 )
 
 // proc is one process, as /proc/PID/stat describes it.
 type proc struct {
 	PID, PPID, PGID int
-	Comm            string // the executable's name, at most 15 bytes
-	State           byte   // R, S, D, Z (zombie), ...
+	Comm            string             // the executable's name, at most 15 bytes
+	State           byte               // R, S, D, Z (zombie), ...
+	Exit            syscall.WaitStatus // how a zombie ended, as wait(2) would report it
 }
 
 // procTable is a snapshot of the processes of this PID namespace.
@@ -58,7 +61,29 @@ func readProc(pid int) (proc, bool) {
 	if err1 != nil || err2 != nil {
 		return proc{}, false
 	}
-	return proc{PID: pid, PPID: ppid, PGID: pgid, Comm: string(b[open+1 : end]), State: f[0][0]}, true
+	p := proc{PID: pid, PPID: ppid, PGID: pgid, Comm: string(b[open+1 : end]), State: f[0][0]}
+	if len(f) >= 50 { // field 52, exit_code (Linux 3.5): f[0] is field 3
+		if code, err := strconv.Atoi(string(f[49])); err == nil {
+			p.Exit = syscall.WaitStatus(code)
+		}
+	}
+	return p, true
+}
+
+// command is pid's command line, for the log: "go build -o /tmp/gonb_1/gonb_1", at most
+// 80 bytes; its name if /proc does not say.
+func command(p proc) string {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(p.PID) + "/cmdline")
+	if err != nil || len(b) == 0 {
+		return p.Comm
+	}
+	args := strings.Fields(strings.ReplaceAll(string(b), "\x00", " "))
+	args[0] = filepath.Base(args[0])
+	s := strings.Join(args, " ")
+	if len(s) > 80 {
+		s = s[:77] + "..."
+	}
+	return s
 }
 
 // children lists the living (not zombie) children of pid.
