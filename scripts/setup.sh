@@ -102,7 +102,7 @@ if [ "$(cat "$req_stamp" 2>/dev/null)" = "$req_sha" ] && [ -x "$VENV/bin/jupyter
 else
   step "installing Python packages from requirements.txt into .venv"
   t="$(now_s)"
-  if ! "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r requirements.txt; then
+  if ! "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --no-cache-dir -r requirements.txt; then
     die "pip install -r requirements.txt failed (see above): PyPI must be reachable on first set-up."
   fi
   printf '%s\n' "$req_sha" > "$req_stamp"

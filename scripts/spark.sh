@@ -91,7 +91,7 @@ install() {
     t="$(now_s)"
     [ -x "$SPARK_VENV/bin/python" ] || "$PYTHON" -m venv "$SPARK_VENV" ||
       die "'$PYTHON -m venv .spark/venv' failed (Debian/Ubuntu: apt-get install python3-venv)"
-    "$SPARK_VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r "$SPARK_REQ" ||
+    "$SPARK_VENV/bin/python" -m pip install --quiet --disable-pip-version-check --no-cache-dir -r "$SPARK_REQ" ||
       die "pip install -r spark/requirements.txt failed (see above): PyPI must be reachable the first time."
     sha="$(sha_of "$SPARK_REQ"; "$SPARK_VENV/bin/python" --version 2>&1)"
     printf '%s\n' "$sha" > "$stamp"
