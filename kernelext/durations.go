@@ -30,6 +30,3 @@ func formatDuration(d time.Duration) string {
 	}
 	return fmt.Sprintf("%d ns", d.Nanoseconds())
 }
-
-// medianOf is the median of xs, 0 for none.
-func medianOf(xs []float64) float64 { return stats.Median(xs) }

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/speedup-go/speedup/internal/stats"
+
 	"github.com/speedup-go/speedup/internal/cpuprofile"
 )
 
@@ -111,7 +113,7 @@ func TestCompareMeasuresMemory(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, row := range c.Rows {
-		if per := medianOf(row.perTask); per < 1<<20 || per > 2<<20 {
+		if per := stats.Median(row.perTask); per < 1<<20 || per > 2<<20 {
 			t.Errorf("%v: %.0f bytes allocated per task, want about a mebibyte", row.Strategy, per)
 		}
 		if row.peakRSS < 1<<20 {

@@ -75,7 +75,7 @@ func TimeIt(label string, fn func(), opts ...Option) Timing {
 		b, a := m.since(loops)
 		bytes, allocs = append(bytes, b), append(allocs, a)
 	}
-	t.Bytes, t.Allocs = medianOf(bytes), medianOf(allocs)
+	t.Bytes, t.Allocs = stats.Median(bytes), stats.Median(allocs)
 	if !cfg.quiet {
 		fmt.Println(t)
 	}

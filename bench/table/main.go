@@ -17,6 +17,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/speedup-go/speedup/internal/stats"
 	"golang.org/x/perf/benchfmt"
 )
 
@@ -111,12 +112,7 @@ func summary(xs []float64, invert bool) (string, int) {
 			s[i] = 1 / x
 		}
 	}
-	slices.Sort(s)
-	med := s[len(s)/2]
-	if len(s)%2 == 0 {
-		med = (s[len(s)/2-1] + s[len(s)/2]) / 2
-	}
-	return fmt.Sprintf("%.2f× (%.2f–%.2f)", med, s[0], s[len(s)-1]), len(s)
+	return fmt.Sprintf("%.2f× (%.2f–%.2f)", stats.Median(s), stats.Min(s), stats.Max(s)), len(s)
 }
 
 func write(w io.Writer, values map[[2]string][]float64) {

@@ -6,12 +6,12 @@
 
 const fs = require('node:fs');
 const os = require('node:os');
-const net = require('node:net');
 const path = require('node:path');
 const crypto = require('node:crypto');
 const { spawn, execFileSync } = require('node:child_process');
 
 const cfg = require('./config');
+const { freePort } = require('./ports');
 const procs = require('./procs');
 
 // Skipped when copying the repository: local set-up, outputs, VCS, editor droppings.
@@ -83,18 +83,6 @@ function writeSettings(dir) {
   put('@jupyterlab/notebook-extension', 'tracker', { windowingMode: 'none' });
   // No news or update check: the test machine may be offline, and a toast could cover cells.
   put('@jupyterlab/apputils-extension', 'notification', { fetchNews: 'false', checkForUpdates: false });
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.unref();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 class Lab {

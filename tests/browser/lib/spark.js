@@ -9,10 +9,10 @@
 
 const fs = require('node:fs');
 const path = require('node:path');
-const net = require('node:net');
 const { execFile, execFileSync } = require('node:child_process');
 
 const cfg = require('./config');
+const { freePort } = require('./ports');
 const nbjson = require('./nbjson');
 
 const IMPORT = 'github.com/speedup-go/speedup/spark';
@@ -22,18 +22,6 @@ const SKIP = process.env.SPEEDUP_SPARK === 'skip';
 /** Whether a notebook (parsed JSON) imports the spark package. */
 function needsSpark(nb) {
   return nbjson.codeCells(nb).some(([, c]) => (Array.isArray(c.source) ? c.source.join('') : c.source || '').includes(IMPORT));
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.unref();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 class SparkServer {
