@@ -44,7 +44,7 @@ fi
 # The kernel's guard, built from this repository (offline: its only dependency, x/sys, is in
 # go.mod). Rebuilt when its source, go.mod or Go changes.
 guard_stamp="$ROOT/.tools/.speedup-kernel.stamp"
-guard_sha="$(sha_of go.mod go.sum cmd/speedup-kernel/*.go; printf '%s' "$GO_VERSION")"
+guard_sha="$(sha_of go.mod go.sum cmd/speedup-kernel/*.go internal/procfs/*.go; printf '%s' "$GO_VERSION")"
 if [ -x "$TOOLS_BIN/speedup-kernel" ] && [ "$(cat "$guard_stamp" 2>/dev/null)" = "$guard_sha" ]; then
   ok "speedup-kernel already built in .tools/bin"
 else

@@ -1,15 +1,16 @@
 package main
 
 import (
-	"bytes"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
+
+	"github.com/speedup-go/speedup/internal/procfs"
 )
 
-// proc is one process, as /proc/PID/stat describes it.
+// proc is one process, as /proc/PID/stat describes it (see [procfs.Stat]).
 type proc struct {
 	PID, PPID, PGID int
 	Comm            string             // the executable's name, at most 15 bytes
@@ -41,33 +42,17 @@ func readProcs() procTable {
 	return t
 }
 
-// readProc parses /proc/PID/stat: "pid (comm) state ppid pgrp ...", where comm may hold
-// spaces and parentheses, so the fields after it are found from the last ')'.
+// readProc reads /proc/PID/stat.
 func readProc(pid int) (proc, bool) {
 	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
 	if err != nil {
 		return proc{}, false
 	}
-	open, end := bytes.IndexByte(b, '('), bytes.LastIndexByte(b, ')')
-	if open < 0 || end < open {
+	st, err := procfs.ParseStat(b)
+	if err != nil {
 		return proc{}, false
 	}
-	f := bytes.Fields(b[end+1:])
-	if len(f) < 3 || len(f[0]) != 1 {
-		return proc{}, false
-	}
-	ppid, err1 := strconv.Atoi(string(f[1]))
-	pgid, err2 := strconv.Atoi(string(f[2]))
-	if err1 != nil || err2 != nil {
-		return proc{}, false
-	}
-	p := proc{PID: pid, PPID: ppid, PGID: pgid, Comm: string(b[open+1 : end]), State: f[0][0]}
-	if len(f) >= 50 { // field 52, exit_code (Linux 3.5): f[0] is field 3
-		if code, err := strconv.Atoi(string(f[49])); err == nil {
-			p.Exit = syscall.WaitStatus(code)
-		}
-	}
-	return p, true
+	return proc{PID: pid, PPID: st.PPID, PGID: st.PGID, Comm: string(procfs.Name(b)), State: st.State, Exit: st.Exit}, true
 }
 
 // command is pid's command line, for the log: "go build -o /tmp/gonb_1/gonb_1", at most

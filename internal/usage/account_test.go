@@ -6,6 +6,8 @@ import (
 	"math"
 	"testing"
 	"time"
+
+	"github.com/speedup-go/speedup/internal/procfs"
 )
 
 // A ps is one process as a synthetic sample reads it: CPU in ms (a multiple of the 10 ms
@@ -35,7 +37,7 @@ func runSteps(t *testing.T, steps []step) *tree {
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	for i, s := range steps {
 		pids := []int{1, selfPid}
-		seen := map[int]stat{selfPid: {state: 'R', ppid: 1, starttime: 1, rss: 1000}}
+		seen := map[int]procfs.Stat{selfPid: {State: 'R', PPID: 1, StartTime: 1, RSS: 1000}}
 		for _, p := range s.procs {
 			pids = append(pids, p.pid)
 			state, start := p.state, p.start
@@ -45,7 +47,7 @@ func runSteps(t *testing.T, steps []step) *tree {
 			if start == 0 {
 				start = 10
 			}
-			seen[p.pid] = stat{state: state, ppid: p.ppid, ticks: int64(p.cpu / 10), starttime: start, rss: p.pages}
+			seen[p.pid] = procfs.Stat{State: state, PPID: p.ppid, Ticks: int64(p.cpu / 10), StartTime: start, RSS: p.pages}
 		}
 		x := tr.account(t0.Add(time.Duration(s.at)*time.Millisecond), pids, seen, time.Duration(s.self)*time.Millisecond)
 		if math.Abs(x.Cores-s.wantCores) > 1e-9 || x.Procs != s.wantProcs || x.T != time.Duration(s.at)*time.Millisecond {

@@ -3,80 +3,15 @@ package usage
 import (
 	"bytes"
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"os"
 	"strconv"
 	"syscall"
 	"time"
 	"unsafe"
+
+	"github.com/speedup-go/speedup/internal/procfs"
 )
-
-// A stat is what one /proc/<pid>/stat tells.
-type stat struct {
-	state     byte
-	ppid      int
-	ticks     int64  // utime+stime+cutime+cstime: the process's CPU and that of the children it waited for, in clock ticks
-	starttime uint64 // clock ticks after boot: tells a reused pid from the process it replaced
-	rss       int64  // pages
-}
-
-// parseStat reads /proc/<pid>/stat. The command name, in parentheses, may hold spaces and
-// parentheses itself, so fields are counted from the last ')'.
-func parseStat(b []byte) (stat, error) {
-	i := bytes.LastIndexByte(b, ')')
-	if i < 0 || i+2 >= len(b) {
-		return stat{}, errors.New("no command name")
-	}
-	var st stat
-	var cpu [4]int64
-	n := 3 // the field at hand: 3 is the state
-	for rest := b[i+2:]; len(rest) > 0 && n <= 24; n++ {
-		f := rest
-		if j := bytes.IndexByte(rest, ' '); j >= 0 {
-			f, rest = rest[:j], rest[j+1:]
-		} else {
-			rest = nil
-		}
-		f = bytes.TrimSpace(f)
-		switch {
-		case n == 3 && len(f) > 0:
-			st.state = f[0]
-		case n == 4:
-			st.ppid = int(atoi(f))
-		case n >= 14 && n <= 17: // utime, stime, cutime, cstime
-			cpu[n-14] = atoi(f)
-		case n == 22:
-			st.starttime = uint64(atoi(f))
-		case n == 24:
-			st.rss = atoi(f)
-		}
-	}
-	if n <= 24 {
-		return stat{}, fmt.Errorf("%d fields", n-1)
-	}
-	st.ticks = cpu[0] + cpu[1] + cpu[2] + cpu[3]
-	return st, nil
-}
-
-// atoi parses a decimal integer, with no allocation; what is not a digit ends it.
-func atoi(b []byte) int64 {
-	var v int64
-	neg := len(b) > 0 && b[0] == '-'
-	if neg {
-		b = b[1:]
-	}
-	for _, c := range b {
-		if c < '0' || c > '9' {
-			break
-		}
-		v = v*10 + int64(c-'0')
-	}
-	if neg {
-		return -v
-	}
-	return v
-}
 
 // A proc is a process of the tree as last seen.
 type proc struct {
@@ -165,12 +100,12 @@ func (t *tree) read(path string) ([]byte, error) {
 	return t.buf[:n], nil
 }
 
-func (t *tree) stat(pid int) (stat, bool) {
+func (t *tree) stat(pid int) (procfs.Stat, bool) {
 	b, err := t.read("/proc/" + strconv.Itoa(pid) + "/stat")
 	if err != nil {
-		return stat{}, false
+		return procfs.Stat{}, false
 	}
-	st, err := parseStat(b)
+	st, err := procfs.ParseStat(b)
 	return st, err == nil
 }
 
@@ -180,7 +115,7 @@ func (t *tree) sample() Sample {
 	pids := listPids()
 	// Learn the parent of every process that might be in the tree: those in it last time
 	// and those never seen before.
-	seen := map[int]stat{}
+	seen := map[int]procfs.Stat{}
 	for _, pid := range pids {
 		if t.outside[pid] {
 			continue
@@ -195,7 +130,7 @@ func (t *tree) sample() Sample {
 // account measures the tree from what sample read at the moment now: the pids listed in
 // /proc, the stat of those that might be in the tree, and this process's CPU, to the
 // microsecond.
-func (t *tree) account(now time.Time, pids []int, seen map[int]stat, self time.Duration) Sample {
+func (t *tree) account(now time.Time, pids []int, seen map[int]procfs.Stat, self time.Duration) Sample {
 	alive := make(map[int]bool, len(pids))
 	for _, pid := range pids {
 		alive[pid] = true
@@ -213,7 +148,7 @@ func (t *tree) account(now time.Time, pids []int, seen map[int]stat, self time.D
 			return v
 		}
 		st, ok := seen[pid]
-		v := ok && depth < 1000 && inTree(st.ppid, depth+1)
+		v := ok && depth < 1000 && inTree(st.PPID, depth+1)
 		in[pid] = v
 		return v
 	}
@@ -228,7 +163,7 @@ func (t *tree) account(now time.Time, pids []int, seen map[int]stat, self time.D
 			t.outside[pid] = true
 			continue
 		}
-		p := &proc{ppid: st.ppid, starttime: st.starttime, cpu: time.Duration(st.ticks) * t.tick, rss: st.rss * t.page}
+		p := &proc{ppid: st.PPID, starttime: st.StartTime, cpu: time.Duration(st.Ticks) * t.tick, rss: st.RSS * t.page}
 		if pid == t.self {
 			p.cpu = self
 		}
@@ -240,7 +175,7 @@ func (t *tree) account(now time.Time, pids []int, seen map[int]stat, self time.D
 			delta += p.cpu // born since the last sample
 			p.hwmValid = true
 		}
-		if st.state != 'Z' {
+		if st.State != 'Z' {
 			x.Procs++
 		}
 		x.RSS += p.rss
@@ -252,7 +187,7 @@ func (t *tree) account(now time.Time, pids []int, seen map[int]stat, self time.D
 	// a process still here. A process still alive but no longer in the tree (its parent
 	// ended without waiting for it) has left: its later CPU is not the tree's.
 	for pid, old := range t.procs {
-		if st, ok := seen[pid]; ok && st.starttime == old.starttime {
+		if st, ok := seen[pid]; ok && st.StartTime == old.starttime {
 			continue // still here, in the tree or not
 		}
 		if t.absorbed(old, procs) {

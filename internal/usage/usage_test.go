@@ -229,29 +229,6 @@ func TestStartDefaultInterval(t *testing.T) {
 	}
 }
 
-func TestParseStat(t *testing.T) {
-	tail := " 1234 1 1 0 -1 4194304 102 0 0 0 250 50 7 3 20 0 1 0 104313 3133440 378 18446744073709551615 1 2 3"
-	tests := []struct {
-		name, line string
-		want       stat
-		err        bool
-	}{
-		{"plain", "42 (cat) R" + tail, stat{state: 'R', ppid: 1234, ticks: 310, starttime: 104313, rss: 378}, false},
-		{"spaces and parentheses in the name", "42 (a) b) (c) S" + tail, stat{state: 'S', ppid: 1234, ticks: 310, starttime: 104313, rss: 378}, false},
-		{"zombie", "42 (worker) Z" + tail, stat{state: 'Z', ppid: 1234, ticks: 310, starttime: 104313, rss: 378}, false},
-		{"truncated", "42 (cat) R 1 2 3", stat{}, true},
-		{"no name", "42 cat R", stat{}, true},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, err := parseStat([]byte(tt.line + "\n"))
-			if (err != nil) != tt.err || got != tt.want {
-				t.Errorf("parseStat = %+v, %v; want %+v, error %v", got, err, tt.want, tt.err)
-			}
-		})
-	}
-}
-
 func TestClockTicks(t *testing.T) {
 	if got := clockTicks(); got != 100 {
 		t.Errorf("clockTicks() = %d; USER_HZ is 100 on Linux", got)
