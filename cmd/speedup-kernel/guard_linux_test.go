@@ -446,41 +446,52 @@ func record(name string, pid int) {
 	}
 }
 
-// interruptStep must tell a step that got the interrupt from one that had just ended: the
-// race behind an interrupt that let a cell run to completion (the step, a go get, ended
-// between the guardian's look at /proc and its signal).
+// interruptStep must tell a step that got the interrupt from one that ended on its own:
+// the race behind an interrupt that let a cell run to completion (the step, a go get, was
+// exiting as the signal came). Here "gonb" is a shell that starts three steps and never
+// reaps them: one that has ended (a zombie), one that runs, and one that ignores SIGINT
+// (sh ignores it in background jobs) and ends 0.2 s later, with status 0.
 func TestInterruptStep(t *testing.T) {
-	g := &guardian{gonb: os.Getpid(), pipes: map[string]bool{}}
-	running := exec.Command("sleep", "30")
-	if err := running.Start(); err != nil {
+	gonb := exec.Command("sh", "-c", "true & env --default-signal=INT sleep 30 & sleep 0.2 & exec sleep 60")
+	if err := gonb.Start(); err != nil {
 		t.Fatal(err)
 	}
-	ended := exec.Command("true")
-	if err := ended.Start(); err != nil {
-		t.Fatal(err)
-	}
-	waitFor(t, "true to end (a zombie, not reaped)", 10*time.Second, func() bool {
-		p, ok := readProc(ended.Process.Pid)
-		return ok && p.State == 'Z'
+	defer func() { _ = gonb.Process.Kill(); _ = gonb.Wait() }()
+	g := &guardian{gonb: gonb.Process.Pid, pipes: map[string]bool{}}
+	var ended, running, ending proc
+	waitFor(t, "the three steps, one ended", 10*time.Second, func() bool {
+		for _, p := range readProcs() {
+			switch {
+			case p.PPID != g.gonb:
+			case p.State == 'Z':
+				ended = p
+			case command(p) == "sleep 30":
+				running = p
+			case command(p) == "sleep 0.2":
+				ending = p
+			}
+		}
+		return ended.PID != 0 && running.PID != 0 && ending.PID != 0
 	})
 	tbl := readProcs()
 
-	if !g.interruptStep(tbl, tbl[running.Process.Pid], "a running step") {
+	if g.interruptStep(tbl, ended, "a step that had ended") {
+		t.Error("a step that had ended (a zombie, exit status 0): interruptStep says it got the signal")
+	}
+	if g.interruptStep(tbl, ending, "a step that ends with status 0 all the same") {
+		t.Error("a step that did not die of SIGINT but ended with status 0: interruptStep says it got the signal")
+	}
+	if !g.interruptStep(tbl, running, "a running step") {
 		t.Error("a running step: interruptStep says it did not get the signal")
 	}
-	err := running.Wait()
-	if ws, ok := running.ProcessState.Sys().(syscall.WaitStatus); !ok || !ws.Signaled() || ws.Signal() != syscall.SIGINT {
-		t.Errorf("the running step ended with %v, want signal: interrupt", err)
+	if p, ok := readProc(running.PID); !ok || p.State != 'Z' || !p.Exit.Signaled() || p.Exit.Signal() != syscall.SIGINT {
+		t.Errorf("the running step: %+v, want a zombie killed by SIGINT", p)
 	}
-
-	zombie := proc{PID: ended.Process.Pid, PPID: os.Getpid(), PGID: os.Getpid(), Comm: "true", State: 'S'} // as a snapshot taken just before it ended
-	if g.interruptStep(tbl, zombie, "a step that had ended") {
-		t.Error("a step that had ended (a zombie): interruptStep says it got the signal")
+	if p, ok := readProc(g.gonb); !ok || p.State == 'T' {
+		t.Errorf("gonb is left stopped: %+v", p)
 	}
-	if err := ended.Wait(); err != nil {
-		t.Errorf("the step that had ended: %v, want exit status 0 (the signal reached nothing)", err)
-	}
-	if g.interruptStep(tbl, zombie, "a step that is gone") {
+	gone := proc{PID: 1 << 22, PPID: g.gonb, Comm: "go", State: 'S'} // past pid_max: no such process
+	if g.interruptStep(tbl, gone, "a step that is gone") {
 		t.Error("a step that is gone: interruptStep says it got the signal")
 	}
 }
