@@ -93,6 +93,15 @@ def times(cell: str) -> float:
     return float(cell.rstrip("×"))
 
 
+def ideal_capped_by_cores(row: dict[str, str], cores: int, share: float = 0.75) -> None:
+    """CPU-bound work on more workers than cores: its ideal is the cores ÷ the baseline's CPU
+    share, not the workers. On a quiet machine the share is 1 and the ideal the cores; on a
+    busy one the baseline gets less of a core (measured: 0.96), so the ideal may stand a
+    little above, never near the workers."""
+    ideal, workers = times(row["ideal"]), int(row["workers"])
+    assert ideal <= cores / share, f"{workers} workers on {cores} cores: ideal {row['ideal']}, want at most the cores ({cores}) ÷ a CPU share of {share:g}"
+
+
 def no_pool_beats_its_ideal(rows: dict[str, dict[str, str]], slack: float = 1.25) -> None:
     """Load only slows runs down: a speedup well above what a strategy could reach is a
     measurement bug, whatever the machine is doing."""
@@ -134,7 +143,7 @@ def check_toast_and_coffee(nb):
     burnt = table_rows(nb, "burnt toast — 12 tasks")
     cores = int(number(nb, r"^(\d+) CPU cores, GOMAXPROCS="))
     wide = next(r for name, r in burnt.items() if name.startswith("goroutines×") and int(r["workers"]) == 4 * cores)
-    assert times(wide["ideal"]) <= cores + 0.01, f"goroutines×{4 * cores} on {cores} cores: ideal {wide['ideal']}"
+    ideal_capped_by_cores(wide, cores)
     no_pool_beats_its_ideal(burnt)
     # A failing task fails alone, with the reason.
     require_line(nb, r"^19 of 20 slices toasted$")

@@ -83,6 +83,17 @@ def test_no_pool_beats_its_ideal():
         expectations.no_pool_beats_its_ideal(expectations.table_rows(notebook("", wrong), "toast"))
 
 
+def test_ideal_capped_by_cores():
+    rows = expectations.table_rows(
+        notebook("", table("burnt toast", [("quiet", "8", "1.90×", "2.00×"), ("busy", "8", "1.70×", "2.09×"), ("uncapped", "8", "1.90×", "8.00×")])),
+        "burnt toast",
+    )
+    expectations.ideal_capped_by_cores(rows["quiet"], 2)
+    expectations.ideal_capped_by_cores(rows["busy"], 2)  # the baseline got 96 % of a core
+    with pytest.raises(AssertionError, match="8 workers on 2 cores: ideal 8.00×"):
+        expectations.ideal_capped_by_cores(rows["uncapped"], 2)
+
+
 def test_table_rows_reads_the_named_table():
     nb = notebook("", table("burnt toast", [("sequential", "1", "1.00×", "1.00×")]), table("toast", [("goroutines×4", "4", "3.90×", "4.00×")]))
     assert list(expectations.table_rows(nb, "toast")) == ["goroutines×4"]
