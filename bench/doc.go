@@ -7,8 +7,10 @@
 // running in a process of its own, on W goroutines, and reports the wall time
 // as a multiple of the ideal ceil(N/W)·L ("x-ideal") and of the roofline
 // max(ceil(N/W)·L, N·(client + server CPU per request)/cores) measured in the
-// same run ("x-roofline"), each side's CPU per request, and Go's wall time over
-// the talk's Python client's on the same days ("go/py"):
+// same run ("x-roofline"), what one request alone takes beyond L ("lone-µs")
+// and the wall time over the floor ceil(N/W)·(L + lone) ("x-floor"), each
+// side's CPU per request, and Go's wall time over the talk's Python client's on
+// the same days ("go/py"):
 //
 //	go test -run '^$' -bench 'NetworkVsIdeal/N=(100|1000)$/W=(40|100)$' -benchtime 5x ./bench/
 //

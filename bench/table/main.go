@@ -49,9 +49,9 @@ var rows = []row{
 		detail: []detail{{"Go img/s", "resize-fast/goroutines×2-img/s"}, {"Python img/s", "python-draft/pool-img/s"}, {"Go MB/s/core", "resize-fast/sequential-MB/s/core"}}},
 	{section: "network: N days on W goroutines vs the talk's requests + ThreadPoolExecutor, server in its own process", label: "N=100, W=40",
 		bench: "NetworkVsIdeal/N=100/W=40", unit: "go/py", invert: true,
-		detail: []detail{{"Go ms", "wall-ms"}, {"Python ms", "py-wall-ms"}, {"× roofline", "x-roofline"}, {"client µs/req", "client-µs/req"}}},
+		detail: []detail{{"Go ms", "wall-ms"}, {"Python ms", "py-wall-ms"}, {"× roofline", "x-roofline"}, {"× floor", "x-floor"}, {"client µs/req", "client-µs/req"}}},
 	{label: "N=1000, W=100", bench: "NetworkVsIdeal/N=1000/W=100", unit: "go/py", invert: true,
-		detail: []detail{{"Go ms", "wall-ms"}, {"Python ms", "py-wall-ms"}, {"× roofline", "x-roofline"}, {"client µs/req", "client-µs/req"}}},
+		detail: []detail{{"Go ms", "wall-ms"}, {"Python ms", "py-wall-ms"}, {"× roofline", "x-roofline"}, {"× floor", "x-floor"}, {"client µs/req", "client-µs/req"}}},
 }
 
 func main() {

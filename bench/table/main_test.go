@@ -16,7 +16,7 @@ pkg: github.com/speedup-go/speedup/bench
 BenchmarkOverheadGoVsPython-2   	1	 100 overhead-threads-py/go	 0.10 go/goroutines-µs/task	 20 python/threads-chunksize-1-µs/task
 BenchmarkOverheadGoVsPython-2   	1	 300 overhead-threads-py/go	 0.30 go/goroutines-µs/task	 21 python/threads-chunksize-1-µs/task
 BenchmarkOverheadGoVsPython-2   	1	 200 overhead-threads-py/go	 0.20 go/goroutines-µs/task	 22 python/threads-chunksize-1-µs/task
-BenchmarkNetworkVsIdeal/N=100/W=40-2   	1	 0.25 go/py	 50 wall-ms	 200 py-wall-ms	 1.1 x-roofline	 100 client-µs/req
+BenchmarkNetworkVsIdeal/N=100/W=40-2   	1	 0.25 go/py	 50 wall-ms	 200 py-wall-ms	 1.1 x-roofline	 1.05 x-floor	 100 client-µs/req
 PASS
 `
 
@@ -38,7 +38,7 @@ func TestTable(t *testing.T) {
 		"goroutines vs ThreadPoolExecutor",
 		"200.00× (100.00–300.00) 3 runs Go µs/task 0.20 (0.10–0.30); Python µs/task 21.00 (20.00–22.00)",
 		// a time ratio Go ÷ Python is turned into a speed ratio: 0.25 → 4×
-		"N=100, W=40 4.00× (4.00–4.00) 1 run Go ms 50.00 (50.00–50.00); Python ms 200.00 (200.00–200.00)",
+		"N=100, W=40 4.00× (4.00–4.00) 1 run Go ms 50.00 (50.00–50.00); Python ms 200.00 (200.00–200.00); × roofline 1.10 (1.10–1.10); × floor 1.05 (1.05–1.05)",
 	} {
 		if !strings.Contains(words, want) {
 			t.Errorf("the table lacks %q:\n%s", want, table)
