@@ -61,7 +61,7 @@ const (
 // the CPU per request of each side in µs, and requests per second. The
 // roofline still leaves out what a round costs beyond L even with the cores
 // idle: waking each process when its answer arrives, the HTTP exchange, the
-// server's timer (Go's fire up to a millisecond late). Before the timed runs,
+// server's timer (Go's timers fire up to a millisecond late). Before the timed runs,
 // each case fetches loneRequests days one at a time, so that each request is
 // alone on an idle machine, and reports the median time one took beyond L
 // ("lone-µs") and the wall time over the floor that makes,
