@@ -3,6 +3,7 @@ package procfs
 import (
 	"fmt"
 	"os"
+	"runtime"
 	"syscall"
 	"testing"
 )
@@ -72,9 +73,13 @@ func TestName(t *testing.T) {
 	}
 }
 
-// The process running this test, as Linux says it.
+// The thread running this test, as Linux says it while the thread reads it. (Not
+// /proc/self/stat: that is the main thread's, which may be asleep while another thread
+// runs the test.)
 func TestParseStatSelf(t *testing.T) {
-	b, err := os.ReadFile("/proc/self/stat")
+	runtime.LockOSThread() // open and read on the same thread
+	defer runtime.UnlockOSThread()
+	b, err := os.ReadFile("/proc/thread-self/stat")
 	if err != nil {
 		t.Skip("no /proc:", err)
 	}
@@ -83,6 +88,6 @@ func TestParseStatSelf(t *testing.T) {
 		t.Fatal(err)
 	}
 	if st.State != 'R' || st.PPID != os.Getppid() || st.PGID != syscall.Getpgrp() || st.RSS <= 0 || st.StartTime == 0 {
-		t.Errorf("/proc/self/stat: %+v; want state R, ppid %d, pgid %d, some RSS and a start time", st, os.Getppid(), syscall.Getpgrp())
+		t.Errorf("/proc/thread-self/stat: %+v; want state R, ppid %d, pgid %d, some RSS and a start time", st, os.Getppid(), syscall.Getpgrp())
 	}
 }
