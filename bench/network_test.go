@@ -11,7 +11,6 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -220,19 +219,13 @@ func loneRequest(tb testing.TB, hc *http.Client, url string, dates []string) tim
 
 func perRequest(cpu time.Duration, n int) float64 { return float64(cpu.Microseconds()) / float64(n) }
 
+// median is the median of f over xs.
 func median[T any](xs []T, f func(T) float64) float64 {
 	v := make([]float64, len(xs))
 	for i, x := range xs {
 		v[i] = f(x)
 	}
-	slices.Sort(v)
-	if len(v) == 0 {
-		return 0
-	}
-	if len(v)%2 == 0 {
-		return (v[len(v)/2-1] + v[len(v)/2]) / 2
-	}
-	return v[len(v)/2]
+	return stats.Median(v)
 }
 
 // measureGo fetches dates on w goroutines through hc and measures the run's

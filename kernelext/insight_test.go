@@ -8,9 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/speedup-go/speedup/internal/stats"
-
 	"github.com/speedup-go/speedup/internal/cpuprofile"
+	"github.com/speedup-go/speedup/internal/stats"
 )
 
 // spin keeps a core busy for about n million rounds of arithmetic.

@@ -151,9 +151,6 @@ func living(dir string) []proc {
 // its parent recorded when it died of SIGINT before it could announce itself.
 func sigints(dir string) map[string]int {
 	n := map[string]int{}
-	for _, p := range started(dir) {
-		n[p.Comm] += 0
-	}
 	entries, _ := os.ReadDir(dir)
 	for _, e := range entries {
 		if name, rest, ok := strings.Cut(e.Name(), "."); ok && strings.HasSuffix(rest, ".sigint") {

@@ -319,8 +319,10 @@ func (g *guardian) hold() error {
 		stopped := 0
 		for _, task := range tasks {
 			b, err := os.ReadFile(dir + task.Name() + "/stat")
-			if st, perr := procfs.ParseStat(b); err != nil || perr == nil && st.State == 'T' {
-				stopped++ // gone, or stopped
+			if err != nil {
+				stopped++ // the thread is gone
+			} else if st, err := procfs.ParseStat(b); err == nil && st.State == 'T' {
+				stopped++
 			}
 		}
 		if stopped == len(tasks) {

@@ -63,6 +63,9 @@ func command(p proc) string {
 		return p.Comm
 	}
 	args := strings.Fields(strings.ReplaceAll(string(b), "\x00", " "))
+	if len(args) == 0 {
+		return p.Comm
+	}
 	args[0] = filepath.Base(args[0])
 	s := strings.Join(args, " ")
 	if len(s) > 80 {
